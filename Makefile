@@ -1,0 +1,51 @@
+# One command per chore. `make help` lists them.
+VENV   := .venv
+PY     := $(VENV)/bin/python
+CAT    := $(VENV)/bin/catalogue
+STAMP  := $(VENV)/.installed
+
+.DEFAULT_GOAL := all
+.PHONY: all build check test proof bench help clean system-deps
+
+all: build ## Set everything up, validate and build the catalogue into output/
+
+build: $(STAMP) ## Validate every entry and write the PDFs to output/ (strict)
+	$(CAT) build --strict .
+
+check: $(STAMP) ## Validate entries and catalogue.yaml only, report every problem
+	$(CAT) check --strict .
+
+test: $(STAMP) ## Run the whole test suite
+	$(PY) -m pytest -q
+
+proof: $(STAMP) ## Render every page to PNG (and a contact sheet) in output/proof/
+	$(CAT) proof .
+
+bench: $(STAMP) ## Benchmark synthetic catalogues of 10, 50 and 100 entries
+	$(PY) -m catalogue.bench
+
+clean: ## Remove built files and the virtual environment
+	rm -rf output/* $(VENV) .pytest_cache .cache
+	touch output/.gitkeep
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+# WeasyPrint subsets fonts with HarfBuzz when libharfbuzz-subset is present;
+# without it, it falls back to fontTools (slower, and a deprecation warning
+# that a strict build would reject).
+system-deps:
+	@if ! ldconfig -p | grep -q 'libharfbuzz-subset.so.0'; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing libharfbuzz-subset0 (font subsetting) ..."; \
+	    apt-get update -qq && apt-get install -y -qq libharfbuzz-subset0 >/dev/null; \
+	  else \
+	    echo "Please install libharfbuzz-subset0 (Debian/Ubuntu) for font subsetting."; \
+	  fi; \
+	fi
+
+$(STAMP): pyproject.toml | system-deps
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $(STAMP)

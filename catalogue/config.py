@@ -1,0 +1,97 @@
+"""The edition: catalogue.yaml as a model (title, dates, foreword, themes, colours, contact page)."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Annotated
+
+from pydantic import AfterValidator, Field, PlainValidator, model_validator
+from pydantic_core import PydanticCustomError
+
+from .model import Email, Markdown, Model, Text
+
+
+def _hex_colour(value: str) -> str:
+    if not re.fullmatch(r"#[0-9A-Fa-f]{6}", value):
+        raise PydanticCustomError("colour", "{value!r} is not a colour; write it as #1E4B3A",
+                                  {"value": value})
+    return value.upper()
+
+
+def _theme_key(value: str) -> str:
+    if not re.fullmatch(r"[a-z][a-z0-9-]*", value):
+        raise PydanticCustomError(
+            "theme_key", "theme key {value!r} must be a short lower-case word without "
+            "æ, ø, å or spaces (e.g. 'cirkulaer')", {"value": value})
+    return value
+
+
+def _order(value: object) -> str | list[str]:
+    if value in ORDERS or (isinstance(value, list) and value
+                           and all(isinstance(v, str) and v for v in value)):
+        return value
+    raise PydanticCustomError(
+        "order", "order must be one of {orders}, or a list of entry file names without "
+        ".yaml", {"orders": ", ".join(ORDERS)})
+
+
+ORDERS = ("municipality", "title", "started")
+Order = Annotated[str | list[str], PlainValidator(_order)]
+Colour = Annotated[str, AfterValidator(_hex_colour)]
+ThemeKey = Annotated[str, AfterValidator(_theme_key)]
+
+
+class Colours(Model):
+    """One restrained palette: a primary, a warm accent, and a tint per theme."""
+
+    primary: Colour = "#1E4B3A"
+    accent: Colour = "#C8702A"
+    themes: dict[ThemeKey, Colour] = Field(default_factory=dict)
+
+
+class ContactPage(Model):
+    """The invitation at the back: 'Har din kommune et spændende klimapartnerskab?'."""
+
+    heading: Text
+    text: Markdown
+    name: Text
+    role: Text
+    email: Email
+    phone: Text | None = None
+
+
+class Edition(Model):
+    """Everything about one edition of the catalogue that is not a partnership."""
+
+    title: Text
+    subtitle: Text | None = None
+    publisher: Text
+    edition: Text = Field(description="E.g. '1. udgave'.")
+    publication_date: datetime.date = Field(strict=False,
+                                            description="YYYY-MM-DD, e.g. 2023-01-18.")
+    foreword_heading: Text = "Forord"
+    foreword: Markdown
+    introduction_heading: Text = "Hvad er klimapartnerskaber?"
+    introduction: Markdown | None = None
+    themes: dict[ThemeKey, Text] = Field(min_length=1)
+    order: Order = Field("municipality", description="'municipality', 'title', 'started' "
+                         "or a list of entry slugs.")
+    colours: Colours = Field(default_factory=Colours)
+    contact_page: ContactPage
+    colophon: Markdown | None = Field(None, description="Extra colophon lines (layout, print).")
+    keywords: list[Text] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _colours_for_known_themes(self) -> "Edition":
+        for key in self.colours.themes:
+            if key not in self.themes:
+                raise PydanticCustomError(
+                    "theme", "colours.themes names {key!r}, which is not in themes",
+                    {"key": key})
+        return self
+
+    @property
+    def year(self) -> int:
+        """The edition's year, printed on the cover."""
+        return self.publication_date.year

@@ -1,0 +1,48 @@
+"""Danish conventions: alphabetical order, numbers, dates and slugs."""
+
+from __future__ import annotations
+
+import datetime
+import re
+import unicodedata
+
+import icu
+from babel.dates import format_date as _babel_date
+from babel.numbers import format_decimal
+
+NBSP = "\u00a0"
+
+# ICU implements CLDR's Danish collation: æ, ø, å after z, and "aa" sorted as å.
+_COLLATOR = icu.Collator.createInstance(icu.Locale("da_DK"))
+
+
+def sort_key(text: str) -> bytes:
+    """Key for sorting in Danish alphabetical order (Aabenraa, Aalborg, Aarhus last)."""
+    return _COLLATOR.getSortKey(text)
+
+
+def number(value: int | float) -> str:
+    """A number as Danes write it: 125.000 and 21,5."""
+    return format_decimal(value, locale="da_DK")
+
+
+def quantity(value: int | float, unit: str) -> str:
+    """A number with its unit, joined by a non-breaking space: 125.000 tons, 21,5 %."""
+    return f"{number(value)}{NBSP}{unit}"
+
+
+def date(value: datetime.date) -> str:
+    """A date in running text: 18. januar 2023."""
+    return _babel_date(value, format="d. MMMM y", locale="da_DK")
+
+
+def month_year(value: datetime.date) -> str:
+    """Month and year, as in a colophon: januar 2023."""
+    return _babel_date(value, format="MMMM y", locale="da_DK")
+
+
+def slug(title: str) -> str:
+    """A file name from a title: 'Grøn Ålborg-pris' -> 'groen-aalborg-pris'."""
+    text = title.casefold().translate(str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"}))
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")

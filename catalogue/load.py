@@ -1,0 +1,241 @@
+"""Read catalogue.yaml and every entry, validate them all, and collect every problem at once."""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pydantic
+from pydantic import BaseModel
+
+from . import municipalities, yamlsafe
+from .config import Edition
+from .danish import sort_key
+from .errors import Problem, ValidationFailed, relative
+from .model import Entry
+
+IMAGE_TYPES = {".jpg", ".jpeg", ".png"}
+
+
+@dataclass(frozen=True)
+class EntryDoc:
+    """A validated entry with the file it came from; the slug is the file name."""
+
+    slug: str
+    path: Path
+    entry: Entry
+
+    @property
+    def municipalities(self) -> list[municipalities.Municipality]:
+        """The entry's municipalities with region and DK2020 membership."""
+        return [municipalities.get(name) for name in self.entry.municipalities]
+
+    @property
+    def regions(self) -> list[str]:
+        """The regions the entry's municipalities lie in, without repeats."""
+        return list(dict.fromkeys(m.region for m in self.municipalities))
+
+    @property
+    def dk2020_count(self) -> int:
+        """How many of the entry's municipalities took part in DK2020."""
+        return sum(m.dk2020 for m in self.municipalities)
+
+    @property
+    def main_theme(self) -> str:
+        """The first theme: it gives the spread its colour and illustration."""
+        return self.entry.themes[0]
+
+
+@dataclass
+class Project:
+    """Everything one build needs: the folder, the edition and the entries in print order."""
+
+    root: Path
+    edition: Edition
+    entries: list[EntryDoc]
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def load_project(root: Path, today: datetime.date | None = None) -> Project:
+    """Read and validate the whole project; raise ValidationFailed listing every problem."""
+    root = root.resolve()
+    problems: list[Problem] = []
+    edition = _load_edition(root, problems)
+    context = {"themes": edition.themes if edition else None,
+               "this_year": (today or datetime.date.today()).year}
+    entries = []
+    paths = sorted((root / "entries").glob("*.yaml")) if (root / "entries").is_dir() else []
+    if not paths and not problems:
+        problems.append(Problem("entries/", None, None, "no entries found; add a file such "
+                                "as entries/klimapartnerskab-vejle-nord.yaml"))
+    for path in paths:
+        doc = _load_entry(root, path, context, problems)
+        if doc:
+            entries.append(doc)
+    if edition:
+        entries = _order(entries, edition, root, problems)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise ValidationFailed.from_problems(problems)
+    return Project(root, edition, entries, [p for p in problems if p.severity == "warning"])
+
+
+def _load_edition(root: Path, problems: list[Problem]) -> Edition | None:
+    path = root / "catalogue.yaml"
+    if not path.is_file():
+        problems.append(Problem("catalogue.yaml", None, None, "catalogue.yaml is missing; "
+                                "every project needs one (see README)"))
+        return None
+    return _validate(path, root, Edition, {}, problems)[0]
+
+
+def _load_entry(root: Path, path: Path, context: dict, problems: list[Problem]) -> EntryDoc | None:
+    entry, located = _validate(path, root, Entry, context, problems)
+    if entry is None:
+        return None
+    if entry.image:
+        problem = _check_image(root, entry.image.file)
+        if problem:
+            problems.append(Problem(relative(path, root), located.line_of(("image", "file")),
+                                    "image.file", problem))
+            return None
+    return EntryDoc(path.stem, path, entry)
+
+
+def _validate(path: Path, root: Path, model: type[BaseModel], context: dict,
+              problems: list[Problem]) -> tuple[BaseModel | None, yamlsafe.Located | None]:
+    """Parse and validate one file; on failure add its problems and return None."""
+    name = relative(path, root)
+    try:
+        located = yamlsafe.parse(yamlsafe.decode(path.read_bytes()))
+    except yamlsafe.YamlProblem as exc:
+        where = f" (column {exc.column})" if exc.column else ""
+        problems.append(Problem(name, exc.line, None, f"{exc}{where}"))
+        return None, None
+    except OSError as exc:
+        problems.append(Problem(name, None, None, f"cannot be read: {exc.strerror}"))
+        return None, None
+    if not isinstance(located.data, dict):
+        problems.append(Problem(name, 1, None, "the file must be a block of fields "
+                                "(title: ..., municipalities: ..., and so on)"))
+        return None, None
+    try:
+        return model.model_validate(located.data, context=context), located
+    except pydantic.ValidationError as exc:
+        for error in exc.errors():
+            loc = tuple(error["loc"])
+            problems.append(Problem(name, located.line_of(loc), _field_path(loc),
+                                    _message(error, model)))
+        return None, None
+
+
+def _field_path(loc: tuple) -> str:
+    """('partners', 1, 'cvr') -> 'partners[1].cvr'."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _message(error: dict, model: type[BaseModel]) -> str:
+    """Pydantic's error, reworded for an editor who is not a programmer."""
+    kind, ctx, value = error["type"], error.get("ctx", {}), error.get("input")
+    if kind == "missing":
+        return "is required but missing; add it (see the entry format in README.md)"
+    if kind == "extra_forbidden":
+        allowed = _fields_at(model, error["loc"][:-1])
+        close = difflib.get_close_matches(str(error["loc"][-1]), allowed, n=1, cutoff=0.5)
+        hint = f"did you mean {close[0]!r}?" if close else f"allowed here: {', '.join(allowed)}"
+        return f"unknown field; {hint}"
+    if kind == "string_type":
+        return f"expected text, got {_kind(value)}; put the value in quotes"
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return f"expected a whole number such as 2021, got {_kind(value)}"
+    if kind in ("list_type",):
+        return f"expected a list (lines starting with '- '), got {_kind(value)}"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return f"expected a block of fields (key: value), got {_kind(value)}"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "too_short":
+        return (f"needs at least {ctx['min_length']} item{'s' * (ctx['min_length'] != 1)}, "
+                f"has {ctx['actual_length']}")
+    if kind == "too_long":
+        return f"may have at most {ctx['max_length']} items, has {ctx['actual_length']}"
+    if kind == "literal_error":
+        return f"{value!r} is not allowed; write one of {ctx['expected']}"
+    if kind.startswith("date"):
+        return "expected a date written as YYYY-MM-DD, for example 2023-01-18"
+    return error["msg"]
+
+
+def _kind(value: object) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"yes/no ({str(value).lower()})"
+    if isinstance(value, (int, float)):
+        return f"a number ({value})"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a block of fields"
+    return f"text ({value!r})"
+
+
+def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
+    """The field names allowed at a location, for 'did you mean' hints."""
+    current: object = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        annotation = current.model_fields[part].annotation
+        current = next((a for a in _flatten(annotation) if isinstance(a, type)
+                        and issubclass(a, BaseModel)), None)
+        if current is None:
+            return []
+    return list(current.model_fields)
+
+
+def _flatten(annotation: object) -> list[object]:
+    args = typing.get_args(annotation)
+    return [annotation] + [x for a in args for x in _flatten(a)] if args else [annotation]
+
+
+def _check_image(root: Path, file: str) -> str | None:
+    """What is wrong with an entry's photo path, or None."""
+    target = (root / file).resolve()
+    if not target.is_relative_to(root):
+        return f"{file!r} is outside the project folder; copy the photo into images/"
+    if target.suffix.lower() not in IMAGE_TYPES:
+        return f"{file!r} is not a JPEG or PNG photo; save it as .jpg or .png"
+    if not target.is_file():
+        return f"{file!r} was not found; check the spelling and that the file is in the project"
+    return None
+
+
+def _order(entries: list[EntryDoc], edition: Edition, root: Path,
+           problems: list[Problem]) -> list[EntryDoc]:
+    """The entries in print order, as catalogue.yaml asks."""
+    by_municipality = sorted(entries, key=lambda d: (sort_key(d.entry.municipalities[0]),
+                                                     sort_key(d.entry.title)))
+    if edition.order == "title":
+        return sorted(entries, key=lambda d: sort_key(d.entry.title))
+    if edition.order == "started":
+        return sorted(by_municipality, key=lambda d: d.entry.started)
+    if edition.order == "municipality":
+        return by_municipality
+    slugs = {d.slug: d for d in entries}
+    for slug in edition.order:
+        if slug not in slugs:
+            problems.append(Problem("catalogue.yaml", None, "order", f"{slug!r} is not an "
+                                    f"entry; the entries are: {', '.join(sorted(slugs))}"))
+    listed = [slugs[s] for s in edition.order if s in slugs]
+    rest = [d for d in by_municipality if d.slug not in edition.order]
+    for doc in rest:
+        problems.append(Problem("catalogue.yaml", None, "order", f"{doc.slug!r} is not in the "
+                                "order list; it is placed at the end", "warning"))
+    return listed + rest

@@ -1,0 +1,126 @@
+"""Jinja2 environment and the HTML of the catalogue: one place for every filter."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from . import danish, municipalities
+from .load import EntryDoc, Project
+
+TOOL_ROOT = Path(__file__).resolve().parent.parent
+
+_UNITS = r"(%|tons?\b|t\b|kr\.|mio\.|mia\.|km\b|m²|m³|m2\b|m3\b|MW\b|GWh\b|kWh\b|ha\b|år\b|" \
+         r"virksomheder\b|procent\b|pct\.|jobs?\b|arbejdspladser\b|medarbejdere\b)"
+_TYPOGRAPHY = [
+    (re.compile(r"(?<![/\w.-])CO2(?!\w)"), "CO₂"),           # a real subscript 2
+    (re.compile(r"(\d) " + _UNITS), "\\1\u00a0\\2"),           # 125.000 tons, 21,5 %
+    (re.compile(r"\b(mio\.|mia\.) (kr\.|kroner)"), "\\1\u00a0\\2"),
+    (re.compile(r"(\d)-(\d)"), "\\1–\\2"),                    # ranges take an en dash
+    (re.compile(r" - "), " – "),                              # a spaced hyphen is a dash
+]
+
+
+def typeset(text: str) -> str:
+    """Danish typographic fixes on source text: CO₂, non-breaking units, en dashes."""
+    for pattern, replacement in _TYPOGRAPHY:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def _markdown() -> MarkdownIt:
+    md = MarkdownIt("zero", {"typographer": True, "quotes": "»«›‹", "html": False,
+                             "linkify": False})
+    md.enable(["paragraph", "emphasis", "list", "link", "newline", "escape",
+               "replacements", "smartquotes", "text_join"])
+    md.validateLink = lambda url: url.startswith(("http://", "https://", "mailto:"))
+    return md
+
+
+_MD = _markdown()
+
+
+def markdown(text: str | None) -> Markup:
+    """Body text in the Markdown subset -> HTML; raw HTML is shown as text."""
+    return Markup(_MD.render(typeset(text or "")))
+
+
+def inline(text: str | None) -> Markup:
+    """One line of text (lead, advice, labels) with typography but no paragraphs."""
+    return Markup(_MD.renderInline(typeset(" ".join((text or "").split()))))
+
+
+def tint(colour: str, amount: float = 0.14) -> str:
+    """A light tint of a #RRGGBB colour (amount of colour over white)."""
+    rgb = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(255 - (255 - c) * amount):02X}" for c in rgb)
+
+
+def short_url(url: str) -> str:
+    """A web address as printed: without scheme, www. and trailing slash."""
+    return re.sub(r"^(https?://)?(www\.)?", "", url).rstrip("/")
+
+
+@dataclass(frozen=True)
+class IndexLine:
+    """One line of an index: a heading word and the partnerships under it."""
+
+    heading: str
+    entries: list[EntryDoc]
+
+
+def indexes(project: Project) -> dict[str, list[IndexLine]]:
+    """Partnerships by municipality, region and theme, each in Danish alphabetical order."""
+    by_muni: dict[str, list[EntryDoc]] = {}
+    by_region: dict[str, list[EntryDoc]] = {}
+    by_theme: dict[str, list[EntryDoc]] = {}
+    for doc in project.entries:
+        for m in doc.municipalities:
+            by_muni.setdefault(m.name, []).append(doc)
+            if doc not in by_region.setdefault(m.region, []):
+                by_region[m.region].append(doc)
+        for theme in doc.entry.themes:
+            by_theme.setdefault(project.edition.themes[theme], []).append(doc)
+
+    def lines(groups: dict[str, list[EntryDoc]]) -> list[IndexLine]:
+        return [IndexLine(k, sorted(v, key=lambda d: danish.sort_key(d.entry.title)))
+                for k, v in sorted(groups.items(), key=lambda kv: danish.sort_key(kv[0]))]
+
+    return {"municipality": lines(by_muni), "region": lines(by_region), "theme": lines(by_theme)}
+
+
+def layouts_dir(root: Path) -> Path:
+    """The project's own layouts/, or the ones that come with the tool."""
+    own = root / "layouts"
+    return own if (own / "catalogue.html.j2").is_file() else TOOL_ROOT / "layouts"
+
+
+def environment(layouts: Path) -> jinja2.Environment:
+    """The Jinja environment: strict about undefined names, escaping everything."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(layouts), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True,
+                             lstrip_blocks=True)
+    env.filters.update(markdown=markdown, inline=inline, number=danish.number,
+                       quantity=danish.quantity, date=danish.date, tint=tint,
+                       month_year=danish.month_year, short_url=short_url)
+    return env
+
+
+def render_html(project: Project, edition_kind: str = "download") -> str:
+    """The whole catalogue as one HTML document for WeasyPrint."""
+    layouts = layouts_dir(project.root)
+    template = environment(layouts).get_template("catalogue.html.j2")
+    edition = project.edition
+    colours = {key: edition.colours.themes.get(key, edition.colours.primary)
+               for key in edition.themes}
+    credits = [(doc, doc.entry.image) for doc in project.entries if doc.entry.image]
+    return template.render(
+        edition=edition, entries=project.entries, kind=edition_kind,
+        colours=colours, indexes=indexes(project), credits=credits,
+        municipalities=municipalities, layouts=layouts.as_uri(),
+        root=project.root.as_uri())
