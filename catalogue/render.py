@@ -22,7 +22,7 @@ _TYPOGRAPHY = [
     (re.compile(r"(\d) " + _UNITS), "\\1\u00a0\\2"),           # 125.000 tons, 21,5 %
     (re.compile(r"\b(mio\.|mia\.) (kr\.|kroner)"), "\\1\u00a0\\2"),
     (re.compile(r"(\d)-(\d)"), "\\1–\\2"),                    # ranges take an en dash
-    (re.compile(r" - "), " – "),                              # a spaced hyphen is a dash
+    (re.compile(r" --? "), " – "),                            # a spaced hyphen is a dash
 ]
 
 
@@ -37,7 +37,7 @@ def _markdown() -> MarkdownIt:
     md = MarkdownIt("zero", {"typographer": True, "quotes": "»«›‹", "html": False,
                              "linkify": False})
     md.enable(["paragraph", "emphasis", "list", "link", "newline", "escape",
-               "replacements", "smartquotes", "text_join"])
+               "smartquotes", "text_join"])
     md.validateLink = lambda url: url.startswith(("http://", "https://", "mailto:"))
     return md
 

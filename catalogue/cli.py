@@ -1,0 +1,110 @@
+"""The `catalogue` command: thin click wrappers over build.py; errors print without traceback."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from . import build as recipe
+from .errors import CatalogueError, relative
+
+PROJECT = click.argument("project", required=False, default=".",
+                         type=click.Path(file_okay=False, path_type=Path))
+STRICT = click.option("--strict", is_flag=True,
+                      help="Fail on warnings too (WeasyPrint's own included).")
+
+
+@contextmanager
+def _status(enabled: bool):
+    """A live status line on a terminal; plain lines everywhere else (CI, pipes)."""
+    if not enabled:
+        yield lambda message: click.echo(message)
+        return
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    with console.status("Starting ...") as status:
+        def say(message: str) -> None:
+            console.log(message)
+            status.update(message + " ...")
+        yield say
+
+
+def _fail(error: CatalogueError) -> None:
+    click.echo(error.report(), err=True)
+    sys.exit(1)
+
+
+class _Group(click.Group):
+    """A command group that never shows an editor a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("Interrupted; output/ was left as it was.", err=True)
+            sys.exit(130)
+        except Exception as exc:  # the last line of defence: a bug, said plainly
+            click.echo(f"Internal error: {type(exc).__name__}: {exc}\n"
+                       "This is a bug in the catalogue tool, not in your files. Please "
+                       "report it with the command you ran; output/ was left as it was.",
+                       err=True)
+            sys.exit(2)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Build KL's catalogue of climate partnerships from entries/ and catalogue.yaml."""
+
+
+@main.command()
+@PROJECT
+@STRICT
+def check(project: Path, strict: bool) -> None:
+    """Validate catalogue.yaml and every entry; report every problem at once."""
+    try:
+        loaded = recipe.check_only(project, strict, say=lambda m: None)
+    except CatalogueError as error:
+        _fail(error)
+    for warning in loaded.warnings:
+        click.echo(str(warning), err=True)
+    click.echo(f"OK: catalogue.yaml and {len(loaded.entries)} entries are valid"
+               + (f" ({len(loaded.warnings)} warnings)" if loaded.warnings else "") + ".")
+
+
+@main.command()
+@PROJECT
+@STRICT
+def build(project: Path, strict: bool) -> None:
+    """Validate, lay out and write the catalogue PDF to output/."""
+    try:
+        with _status(sys.stderr.isatty()) as say:
+            result = recipe.build(project, strict, say=say)
+    except CatalogueError as error:
+        _fail(error)
+    for warning in result.warnings:
+        click.echo(str(warning), err=True)
+    for item in result.written:
+        click.echo(f"Wrote {relative(item.path, result.project.root)}: {item.pages} pages, "
+                   f"{item.size / 1024:,.0f} KB")
+    click.echo(f"Done: {len(result.written)} file(s), "
+               f"{sum(w.pages for w in result.written)} pages in {result.seconds:.1f} s.")
+
+
+@main.command()
+@PROJECT
+def proof(project: Path) -> None:
+    """Render every page of the built PDF to PNG, plus a contact sheet, in output/proof/."""
+    from .proof import make_proofs
+
+    try:
+        written = make_proofs(project.resolve())
+    except CatalogueError as error:
+        _fail(error)
+    for path in written:
+        click.echo(f"Wrote {relative(path, project.resolve())}")

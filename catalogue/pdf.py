@@ -1,0 +1,102 @@
+"""HTML -> WeasyPrint Document -> PDF file, with a sandboxed fetcher and an atomic write."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import mimetypes
+import os
+import tempfile
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import weasyprint
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from .errors import BuildFailed
+
+# What a render may read: our stylesheets, fonts, illustrations and photos. Nothing else.
+ALLOWED_SUFFIXES = {".css", ".otf", ".ttf", ".woff", ".woff2", ".svg", ".jpg", ".jpeg", ".png"}
+
+
+class SandboxFetcher(URLFetcher):
+    """Serves only files of allowed types inside the given folders; refuses the network."""
+
+    def __init__(self, roots: list[Path]):
+        super().__init__(fail_on_errors=True)
+        self.roots = [r.resolve() for r in roots]
+        self.refused: list[str] = []
+
+    def fetch(self, url, headers=None):
+        """Open an allowed local file, or stop the render with a clear reason."""
+        parts = urlsplit(url)
+        if parts.scheme != "file":
+            self._refuse(url, "only files inside the project may be used")
+        path = Path(unquote(parts.path)).resolve()
+        if not any(path.is_relative_to(root) for root in self.roots):
+            self._refuse(url, "the file is outside the project folder")
+        if path.suffix.lower() not in ALLOWED_SUFFIXES:
+            self._refuse(url, f"files of type {path.suffix or '(none)'} are not used")
+        if not path.is_file():
+            self._refuse(url, "the file does not exist")
+        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": mime})
+
+    def _refuse(self, url: str, why: str):
+        self.refused.append(f"{url}: {why}")
+        raise FatalURLFetchingError(f"refused to load {url}: {why}")
+
+
+class _Collector(logging.Handler):
+    """Collects WeasyPrint's warnings: a missing font or image must not pass unnoticed."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+@contextlib.contextmanager
+def collect_warnings():
+    """Capture WeasyPrint's log warnings for the duration of a render or write."""
+    handler = _Collector()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    old_propagate = logger.propagate
+    logger.propagate = False
+    try:
+        yield handler.messages
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = old_propagate
+
+
+def render(html: str, base_url: Path, roots: list[Path]) -> weasyprint.Document:
+    """Lay out the HTML into pages; raise BuildFailed when a resource is refused."""
+    fetcher = SandboxFetcher(roots)
+    try:
+        return weasyprint.HTML(string=html, base_url=base_url.as_uri() + "/",
+                               url_fetcher=fetcher).render()
+    except FatalURLFetchingError as exc:
+        raise BuildFailed(f"the layout could not be rendered: {exc}") from None
+
+
+@contextlib.contextmanager
+def atomic_target(target: Path):
+    """Yield a temporary path beside target; move it into place only if the block succeeds.
+
+    A failed, refused or interrupted write leaves the previous file untouched and no
+    temporary file behind.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".pdf.part",
+                                         dir=target.parent)
+    os.close(handle)
+    temp = Path(temp_name)
+    try:
+        yield temp
+        os.replace(temp, target)
+    finally:
+        temp.unlink(missing_ok=True)
