@@ -39,7 +39,16 @@ def _markdown() -> MarkdownIt:
     md.enable(["paragraph", "emphasis", "list", "link", "newline", "escape",
                "smartquotes", "text_join"])
     md.validateLink = lambda url: url.startswith(("http://", "https://", "mailto:"))
+    md.core.ruler.push("danish_typography", _typeset_text_tokens)
     return md
+
+
+def _typeset_text_tokens(state) -> None:
+    """Apply typeset() to the words only, never to link addresses."""
+    for token in state.tokens:
+        for child in token.children or []:
+            if child.type == "text":
+                child.content = typeset(child.content)
 
 
 _MD = _markdown()
@@ -47,12 +56,12 @@ _MD = _markdown()
 
 def markdown(text: str | None) -> Markup:
     """Body text in the Markdown subset -> HTML; raw HTML is shown as text."""
-    return Markup(_MD.render(typeset(text or "")))
+    return Markup(_MD.render(text or ""))
 
 
 def inline(text: str | None) -> Markup:
     """One line of text (lead, advice, labels) with typography but no paragraphs."""
-    return Markup(_MD.renderInline(typeset(" ".join((text or "").split()))))
+    return Markup(_MD.renderInline(" ".join((text or "").split())))
 
 
 def tint(colour: str, amount: float = 0.14) -> str:

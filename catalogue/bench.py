@@ -1,0 +1,103 @@
+"""`make bench`: build synthetic catalogues of 10, 50 and 100 entries; time and memory.
+
+A benchmark, not a test: it prints numbers and asserts nothing. Each build runs in its own
+process so that its peak memory is its own.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+from . import municipalities
+from .render import TOOL_ROOT
+
+SIZES = (10, 50, 100)
+WORDS = ("kommunen virksomhederne partnerskabet energi varme affald ressourcer samarbejde "
+         "klimaplan omstilling udledning reduktion netværk lokale erhvervsområde forsyning "
+         "transport indkøb strategi projekt borgere investering løsning").split()
+
+
+def _sentence(rng: random.Random, words: int) -> str:
+    text = " ".join(rng.choice(WORDS) for _ in range(words))
+    return text[0].upper() + text[1:] + "."
+
+
+def _paragraphs(rng: random.Random, count: int, words: int = 45) -> str:
+    return "\n\n".join(" ".join(_sentence(rng, rng.randint(8, 14))
+                                for _ in range(words // 11)) for _ in range(count))
+
+
+def synthetic_entry(n: int, themes: list[str]) -> dict:
+    """A plausible entry of typical length; deterministic for a given n."""
+    rng = random.Random(n)
+    names = list(municipalities.all_municipalities())
+    return {
+        "title": f"Klimapartnerskab nr. {n}",
+        "municipalities": [rng.choice(names)],
+        "partners": [{"name": f"Virksomhed {n}-{i} A/S"} for i in range(rng.randint(2, 6))],
+        "themes": rng.sample(themes, 2),
+        "started": rng.randint(2008, 2024),
+        "lead": _sentence(rng, 30),
+        "about": _paragraphs(rng, 2),
+        "origin": _paragraphs(rng, 2, 35),
+        "results": _paragraphs(rng, 1),
+        "key_figures": [{"value": rng.randint(10, 250000), "unit": "tons",
+                         "label": "CO₂ om året"}],
+        "advice": [_sentence(rng, 12) for _ in range(3)],
+        "contact": {"organisation": "Kommunens klimasekretariat", "url": "https://www.kl.dk"},
+    }
+
+
+def make_project(folder: Path, count: int) -> Path:
+    """A project folder with the repository's catalogue.yaml and count synthetic entries."""
+    shutil.copy(TOOL_ROOT / "catalogue.yaml", folder / "catalogue.yaml")
+    themes = list(yaml.safe_load((folder / "catalogue.yaml").read_text("utf-8"))["themes"])
+    (folder / "entries").mkdir()
+    for n in range(1, count + 1):
+        (folder / "entries" / f"partnerskab-{n:03d}.yaml").write_text(
+            yaml.safe_dump(synthetic_entry(n, themes), allow_unicode=True), "utf-8")
+    return folder
+
+
+def _measure(project: Path) -> dict:
+    code = ("import resource, sys, time, json; from pathlib import Path;"
+            "from catalogue.build import build; t = time.perf_counter();"
+            "r = build(Path(sys.argv[1]), say=lambda m: None);"
+            "print(json.dumps({'seconds': time.perf_counter() - t,"
+            "'pages': r.written[0].pages,"
+            "'peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))")
+    done = subprocess.run([sys.executable, "-c", code, str(project)], check=True,
+                          capture_output=True, text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    """Run the benchmark and print one table."""
+    rows = []
+    print(f"{'entries':>8} {'pages':>6} {'seconds':>8} {'pages/s':>8} {'peak MB':>8}")
+    for count in SIZES:
+        with tempfile.TemporaryDirectory(prefix="catalogue-bench-") as tmp:
+            project = make_project(Path(tmp), count)
+            row = {"entries": count, **_measure(project)}
+        row["pages_per_second"] = row["pages"] / row["seconds"]
+        rows.append(row)
+        print(f"{count:>8} {row['pages']:>6} {row['seconds']:>8.1f} "
+              f"{row['pages_per_second']:>8.1f} {row['peak_mb']:>8.0f}", flush=True)
+    out = TOOL_ROOT / "output" / "bench.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps({"time": time.strftime("%Y-%m-%d %H:%M"), "rows": rows},
+                              indent=2))
+    print(f"Wrote {out.relative_to(TOOL_ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,62 @@
+"""Danish alphabetical order, numbers, dates and slugs."""
+
+import datetime
+
+import pytest
+
+from catalogue import danish, municipalities
+
+
+def test_aa_sorts_as_aa_ring_after_ae_and_oe():
+    names = ["Aarhus", "Ærø", "Aabenraa", "Aalborg", "Albertslund", "Ørsted", "Vejle"]
+    assert sorted(names, key=danish.sort_key) == [
+        "Albertslund", "Vejle", "Ærø", "Ørsted", "Aabenraa", "Aalborg", "Aarhus"]
+
+
+def test_tricky_spots_in_the_official_municipality_order():
+    ordered = sorted(municipalities.all_municipalities(), key=danish.sort_key)
+    assert ordered[-4:] == ["Ærø", "Aabenraa", "Aalborg", "Aarhus"]
+    assert ordered.index("Furesø") < ordered.index("Faaborg-Midtfyn") < ordered.index("Gentofte")
+    assert ordered.index("Hvidovre") < ordered.index("Høje-Taastrup") < ordered.index("Hørsholm")
+    assert ordered.index("Tønder") < ordered.index("Tårnby") < ordered.index("Vallensbæk")
+
+
+def test_packaged_list_is_in_danish_order_and_complete():
+    names = list(municipalities.all_municipalities())
+    assert len(names) == 98
+    assert names == sorted(names, key=danish.sort_key)
+
+
+@pytest.mark.parametrize("value, text", [
+    (125000, "125.000"), (3478, "3.478"), (21.5, "21,5"), (1.2, "1,2"), (7, "7"),
+    (1234567.25, "1.234.567,25")])
+def test_numbers(value, text):
+    assert danish.number(value) == text
+
+
+def test_quantities_keep_number_and_unit_together():
+    assert danish.quantity(21.5, "%") == "21,5\u00a0%"
+    assert danish.quantity(125000, "tons") == "125.000\u00a0tons"
+
+
+@pytest.mark.parametrize("day, text", [
+    (datetime.date(2023, 1, 18), "18. januar 2023"),
+    (datetime.date(2026, 11, 26), "26. november 2026"),
+    (datetime.date(2024, 5, 1), "1. maj 2024")])
+def test_dates(day, text):
+    assert danish.date(day) == text
+
+
+@pytest.mark.parametrize("title, slug", [
+    ("Klimapartnerskab Vejle Nord", "klimapartnerskab-vejle-nord"),
+    ("Grøn Ålborg: Æbler & pærer!", "groen-aalborg-aebler-paerer"),
+    ("Ressource City Næstved", "ressource-city-naestved")])
+def test_slugs(title, slug):
+    assert danish.slug(title) == slug
+
+
+def test_municipality_suggestions():
+    assert municipalities.suggest("Århus") == ["Aarhus"]
+    assert municipalities.suggest("Koebenhavn") == ["København"]
+    assert municipalities.suggest("Vejel")[0] == "Vejle"
+    assert municipalities.suggest("Qwertyuiop") == []

@@ -1,0 +1,56 @@
+"""The HTML the layouts get: Markdown subset, escaping, typography, indexes."""
+
+from pathlib import Path
+
+from catalogue import render
+from catalogue.load import load_project
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_raw_html_is_shown_as_text_never_interpreted():
+    html = render.markdown("Hej <script>alert(1)</script> og <b>fed</b>")
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<b>" not in html
+
+
+def test_markdown_subset():
+    html = render.markdown("Et *vigtigt* ord.\n\n- første\n- anden\n\n[KL](https://www.kl.dk)")
+    assert "<em>vigtigt</em>" in html
+    assert "<ul>" in html and "<li>første</li>" in html
+    assert '<a href="https://www.kl.dk">KL</a>' in html
+
+
+def test_only_web_and_mail_links():
+    assert "href" not in render.markdown("[x](javascript:alert(1))")
+    assert "href" not in render.markdown("[x](file:///etc/passwd)")
+    assert 'href="mailto:a@kl.dk"' in render.markdown("[skriv](mailto:a@kl.dk)")
+
+
+def test_danish_typography():
+    assert render.inline('Vi sparer 125.000 tons CO2 og "meget" mere') == (
+        "Vi sparer 125.000\u00a0tons CO₂ og »meget« mere")
+    assert "21,5\u00a0%" in render.inline("21,5 %")
+    assert render.inline("2011-2013") == "2011–2013"
+    assert render.inline("LIFE+-programmet") == "LIFE+-programmet"  # no ± surprise
+
+
+def test_urls_keep_co2_and_hyphens():
+    html = render.markdown("[side](https://example.dk/co2-2020/CO2)")
+    assert 'href="https://example.dk/co2-2020/CO2"' in html
+
+
+def test_indexes_list_multi_municipality_entries_under_each():
+    project = load_project(ROOT)
+    by_municipality = {line.heading: line.entries for line in
+                       render.indexes(project)["municipality"]}
+    carbon = next(d for d in project.entries if d.slug == "carbon-20")
+    for name in carbon.entry.municipalities:
+        assert carbon in by_municipality[name]
+    headings = list(by_municipality)
+    assert headings[-1] == "Aarhus"
+
+
+def test_tint_is_lighter_and_valid():
+    assert render.tint("#1E4B3A", 0.0) == "#FFFFFF"
+    assert render.tint("#1E4B3A", 1.0) == "#1E4B3A"
