@@ -1,0 +1,133 @@
+"""The command line as an editor uses it: exit codes, messages, output/ left alone."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pypdf
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+
+from catalogue.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+OLD_PDF = b"%PDF-1.7 the last good edition\n"
+
+
+def make_project(tmp_path: Path, entries: list[str] = ("klimapartnerskab-vejle-nord",),
+                 layouts: bool = False) -> Path:
+    """A small project: the real catalogue.yaml, some real entries, a previous output."""
+    shutil.copy(ROOT / "catalogue.yaml", tmp_path / "catalogue.yaml")
+    (tmp_path / "entries").mkdir()
+    for slug in entries:
+        shutil.copy(ROOT / "entries" / f"{slug}.yaml", tmp_path / "entries")
+    if layouts:
+        shutil.copytree(ROOT / "layouts", tmp_path / "layouts")
+        shutil.copytree(ROOT / "fonts", tmp_path / "fonts")
+    (tmp_path / "output").mkdir()
+    (tmp_path / "output" / "old.pdf").write_bytes(OLD_PDF)
+    return tmp_path
+
+
+def output_state(project: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((project / "output").iterdir())}
+
+
+def test_every_command_has_help_and_is_in_the_readme():
+    readme = (ROOT / "README.md").read_text("utf-8")
+    for name, command in main.commands.items():
+        result = CliRunner().invoke(main, [name, "--help"])
+        first_words = " ".join(command.help.split()[:5])
+        assert result.exit_code == 0 and first_words in " ".join(result.output.split())
+        assert f"catalogue {name}" in readme, f"README does not mention 'catalogue {name}'"
+
+
+def test_build_writes_a_pdf_and_a_summary(tmp_path):
+    project = make_project(tmp_path)
+    result = CliRunner().invoke(main, ["build", "--strict", str(project)])
+    assert result.exit_code == 0, result.output
+    pdf = project / "output" / "groenne-klimapartnerskaber-2026.pdf"
+    assert f"Wrote output/{pdf.name}: {len(pypdf.PdfReader(pdf).pages)} pages" in result.output
+    assert "Done: 1 file(s)" in result.output
+    assert not list((project / "output").glob(".*.part"))
+
+
+def test_strict_build_fails_on_a_weasyprint_warning_and_keeps_output(tmp_path):
+    project = make_project(tmp_path, layouts=True)
+    css = project / "layouts" / "catalogue.css"
+    css.write_text(css.read_text("utf-8") + "\n.lead { colour: red; }\n", "utf-8")
+    before = output_state(project)
+    result = CliRunner().invoke(main, ["build", "--strict", str(project)])
+    assert result.exit_code == 1
+    assert "colour" in result.output and "strict" in result.output
+    assert "Traceback" not in result.output
+    assert output_state(project) == before
+
+
+def test_missing_illustration_stops_the_build_and_keeps_output(tmp_path):
+    project = make_project(tmp_path, layouts=True)
+    (project / "layouts" / "illustrations" / "energi.svg").unlink()
+    before = output_state(project)
+    result = CliRunner().invoke(main, ["build", str(project)])
+    assert result.exit_code == 1
+    assert "energi.svg" in result.output and "does not exist" in result.output
+    assert output_state(project) == before
+
+
+def test_a_photo_is_placed_with_its_credit_in_the_colophon(tmp_path):
+    project = make_project(tmp_path)
+    (project / "images").mkdir()
+    Image.new("RGB", (1200, 800), "#5a7d63").save(project / "images" / "foto.jpg")
+    entry = project / "entries" / "klimapartnerskab-vejle-nord.yaml"
+    entry.write_text(entry.read_text("utf-8") + (
+        "image:\n  file: images/foto.jpg\n  alt: Erhvervsområdet set fra vejen\n"
+        "  credit: Testfotograf\n"), "utf-8")
+    result = CliRunner().invoke(main, ["build", "--strict", str(project)])
+    assert result.exit_code == 0, result.output
+    reader = pypdf.PdfReader(project / "output" / "groenne-klimapartnerskaber-2026.pdf")
+    spread = reader.pages[reader.get_destination_page_number(
+        reader.named_destinations["klimapartnerskab-vejle-nord"])]
+    images = [x for x in spread["/Resources"]["/XObject"].values()
+              if x.get_object().get("/Subtype") == "/Image"]
+    assert any(i.get_object()["/Width"] == 1200 for i in images)
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "Foto: Testfotograf" in text
+    assert "Klimapartnerskab Vejle Nord: Testfotograf" in text
+
+
+def test_a_failed_write_keeps_the_previous_pdf(tmp_path, monkeypatch):
+    project = make_project(tmp_path)
+    assert CliRunner().invoke(main, ["build", str(project)]).exit_code == 0
+    before = output_state(project)
+
+    def full_disk(self, target, **options):
+        Path(target).write_bytes(b"%PDF-half")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("weasyprint.document.Document.write_pdf", full_disk)
+    result = CliRunner().invoke(main, ["build", str(project)])
+    assert result.exit_code == 1
+    assert "No space left on device" in result.output and "previous PDF was kept" in result.output
+    assert output_state(project) == before
+
+
+def test_an_unexpected_error_is_said_plainly_without_traceback(tmp_path, monkeypatch):
+    project = make_project(tmp_path)
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr("catalogue.render.render_html", broken)
+    result = CliRunner().invoke(main, ["build", str(project)])
+    assert result.exit_code == 2
+    assert "Internal error" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_commands_take_the_project_folder_as_argument(tmp_path, command, monkeypatch):
+    project = make_project(tmp_path)
+    monkeypatch.chdir(ROOT / "tests")
+    result = CliRunner().invoke(main, [command, str(project)])
+    assert result.exit_code == 0, result.output

@@ -1,0 +1,260 @@
+"""Loading and validating entries: every fault an editor can make is reported as one
+plain line with the file, the real line number and the field, never as a traceback,
+and output/ is never touched when anything is wrong.
+
+Each file in tests/fixtures/invalid/ is a copy of tests/fixtures/valid/minimal.yaml
+(plus, where the fault needs it, an optional block) with exactly one thing wrong.
+"""
+
+from __future__ import annotations
+
+import datetime
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from catalogue import yamlsafe
+from catalogue.cli import main
+from catalogue.model import LEAD_MAX, Entry
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+INVALID = FIXTURES / "invalid"
+MINIMAL = FIXTURES / "valid" / "minimal.yaml"
+OLD_PDF = b"%PDF-1.7\n% the previous catalogue, which a failed run must keep\n%%EOF\n"
+THIS_YEAR = datetime.date.today().year
+THEMES = "energi, cirkulaer, symbiose, transport, erhverv, indkoeb"
+README_HINT = "add it (see the entry format in README.md)"
+
+
+def make_project(tmp_path: Path, *fixtures: Path) -> Path:
+    """A project folder: catalogue.yaml, the fixtures in entries/, an old PDF in output/.
+
+    images/nordby.jpg exists so that a fixture with an image block has no fault
+    other than the one it is named for (load.py only checks that the file exists).
+    """
+    project = tmp_path / "project"
+    (project / "entries").mkdir(parents=True)
+    (project / "output").mkdir()
+    (project / "images").mkdir()
+    shutil.copy(REPO / "catalogue.yaml", project / "catalogue.yaml")
+    for fixture in fixtures:
+        shutil.copy(fixture, project / "entries" / fixture.name)
+    (project / "output" / "old.pdf").write_bytes(OLD_PDF)
+    (project / "images" / "nordby.jpg").write_bytes(b"\xff\xd8\xff\xe0 placeholder \xff\xd9")
+    return project
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under folder (recursively) with its bytes."""
+    return {str(p.relative_to(folder)): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def summary(errors: int, files: int = 1) -> str:
+    return (f"{errors} error{'s' * (errors != 1)} in {files} file{'s' * (files != 1)}; "
+            "nothing was written to output/.")
+
+
+def lead_length(name: str) -> int:
+    """The folded length of the lead in a fixture, as model.py measures it."""
+    text = (INVALID / name).read_text("utf-8")
+    lead = text.split("lead: >\n", 1)[1].split("\nabout:", 1)[0]
+    return len(" ".join(lead.split()))
+
+
+# (fixture file, the exact line the editor must see, how many errors the file has)
+CASES = [
+    ("misspelt-municipality.yaml",
+     "entries/misspelt-municipality.yaml:3: municipalities[0]: unknown municipality "
+     "'Århus'; did you mean 'Aarhus'?", 1),
+    ("unknown-municipality.yaml",
+     "entries/unknown-municipality.yaml:3: municipalities[0]: unknown municipality "
+     "'Nørrebro'; use the official short name, e.g. 'Vejle' or 'Høje-Taastrup'", 1),
+    # `titel` also leaves `title` missing, so two lines, both on line 1.
+    ("unknown-key-titel.yaml",
+     "entries/unknown-key-titel.yaml:1: titel: unknown field; did you mean 'title'?", 2),
+    ("unknown-key-in-partner.yaml",
+     "entries/unknown-key-in-partner.yaml:7: partners[1].rolle: unknown field; "
+     "did you mean 'role'?", 1),
+    ("duplicate-key.yaml",
+     "entries/duplicate-key.yaml:22: the key 'email' appears twice in the same block "
+     "(first on line 21); keep one", 1),
+    ("missing-lead.yaml",
+     f"entries/missing-lead.yaml:1: lead: is required but missing; {README_HINT}", 1),
+    ("lead-too-long.yaml",
+     f"entries/lead-too-long.yaml:9: lead: the lead is {lead_length('lead-too-long.yaml')} "
+     f"characters; at most {LEAD_MAX} fit the page, so shorten it by "
+     f"{lead_length('lead-too-long.yaml') - LEAD_MAX}", 1),
+    ("cvr-check-digit.yaml",
+     "entries/cvr-check-digit.yaml:7: partners[1].cvr: '29189403' is not a valid CVR "
+     "number (the check digit does not match); copy it again from cvr.dk", 1),
+    ("cvr-with-letters.yaml",
+     "entries/cvr-with-letters.yaml:7: partners[1].cvr: a CVR number has exactly 8 digits "
+     "(got 'DK29189404')", 1),
+    ("unknown-theme.yaml",
+     f"entries/unknown-theme.yaml:7: themes[0]: unknown theme 'klima'; the themes in "
+     f"catalogue.yaml are: {THEMES}", 1),
+    ("started-in-future.yaml",
+     f"entries/started-in-future.yaml:8: started: 2099 is not a possible start year; "
+     f"give a year from 1900 to {THIS_YEAR}", 1),
+    ("started-as-text.yaml",
+     "entries/started-as-text.yaml:8: started: expected a whole number such as 2021, "
+     "got text ('2021')", 1),
+    ("phone-unquoted.yaml",
+     "entries/phone-unquoted.yaml:22: contact.phone: expected text, got a number "
+     "(76815000); put the value in quotes", 1),
+    ("status-no.yaml",
+     "entries/status-no.yaml:9: status: 'no' is not allowed; write one of 'aktiv' or "
+     "'afsluttet'", 1),
+    ("too-few-advice.yaml",
+     "entries/too-few-advice.yaml:16: advice: needs at least 2 items, has 1", 1),
+    ("too-many-key-figures.yaml",
+     "entries/too-many-key-figures.yaml:16: key_figures: may have at most 4 items, has 5", 1),
+    ("contact-unreachable.yaml",
+     "entries/contact-unreachable.yaml:19: contact: give at least one of email, phone or "
+     "url so that readers can get in touch", 1),
+    ("bad-email.yaml",
+     "entries/bad-email.yaml:21: contact.email: 'klima(at)vejle.dk' is not an e-mail "
+     "address", 1),
+    ("image-without-alt.yaml",
+     f"entries/image-without-alt.yaml:19: image.alt: is required but missing; "
+     f"{README_HINT}", 1),
+    ("image-file-missing.yaml",
+     "entries/image-file-missing.yaml:20: image.file: 'images/nordby-varmevaerk.jpg' was "
+     "not found; check the spelling and that the file is in the project", 1),
+    ("bad-link-url.yaml",
+     "entries/bad-link-url.yaml:24: links[0].url: 'www.nordby-fjernvarme.dk' is not a web "
+     "address; write it in full, starting with https://", 1),
+    ("yaml-syntax-error.yaml",
+     "entries/yaml-syntax-error.yaml:6: YAML syntax error: mapping values are not allowed "
+     "here (column 34)", 1),
+    ("tab-indentation.yaml",
+     "entries/tab-indentation.yaml:20: a tab is used for indentation; YAML needs spaces "
+     "(column 1)", 1),
+    ("bom.yaml",
+     "entries/bom.yaml:1: the file starts with a byte-order mark (BOM); save it as "
+     "'UTF-8' without BOM (column 1)", 1),
+    ("latin1-encoding.yaml",
+     "entries/latin1-encoding.yaml:1: the file is not UTF-8 text (saved as Windows-1252 "
+     "or Latin-1?); save it as UTF-8", 1),
+    ("python-tag.yaml",
+     "entries/python-tag.yaml:12: the tag 'tag:yaml.org,2002:python/object/apply:os.system' "
+     "is not allowed; remove it", 1),
+    ("anchor-alias.yaml",
+     "entries/anchor-alias.yaml:24: anchors and aliases (& and *) are not allowed; write "
+     "the value out", 1),
+    ("key-figure-as-text.yaml",
+     "entries/key-figure-as-text.yaml:17: key_figures[0].value: expected a number such as "
+     "125000 or 21.5 (no thousands dots, no quotes; put the unit in 'unit')", 1),
+    # Unquoted 125.000 is how a Dane writes 125 thousand; it must not become 125.0.
+    ("key-figure-thousands-dot.yaml",
+     "entries/key-figure-thousands-dot.yaml:17: key_figures[0].value: expected a number "
+     "such as 125000 or 21.5 (no thousands dots, no quotes; put the unit in 'unit')", 1),
+]
+
+
+def test_every_invalid_fixture_has_a_case():
+    assert sorted(p.name for p in INVALID.glob("*.yaml")) == sorted(c[0] for c in CASES)
+
+
+def test_encoding_fixtures_keep_their_bytes():
+    """Guard against an editor or a git setting 'repairing' the byte-level fixtures."""
+    assert (INVALID / "bom.yaml").read_bytes().startswith(b"\xef\xbb\xbf")
+    latin1 = (INVALID / "latin1-encoding.yaml").read_bytes()
+    assert b"Gr\xf8n" in latin1 and b"\xc3\xb8" not in latin1
+    assert b"\n\torganisation:" in (INVALID / "tab-indentation.yaml").read_bytes()
+
+
+@pytest.mark.parametrize("command", [["check"], ["build", "--strict"]], ids=" ".join)
+@pytest.mark.parametrize("name, expected, errors", CASES, ids=[c[0][:-5] for c in CASES])
+def test_invalid_entry_is_reported(tmp_path, command, name, expected, errors):
+    project = make_project(tmp_path, INVALID / name)
+    before = snapshot(project / "output")
+
+    result = run(*command, str(project))
+
+    assert result.exit_code == 1, result.output
+    lines = result.output.splitlines()
+    assert expected in lines, result.output
+    assert lines[-1] == summary(errors), result.output
+    assert "Traceback" not in result.output
+    assert "Internal error" not in result.output
+    assert snapshot(project / "output") == before == {"old.pdf": OLD_PDF}
+
+
+def test_two_bad_files_are_reported_in_one_run(tmp_path):
+    project = make_project(tmp_path, INVALID / "misspelt-municipality.yaml",
+                           INVALID / "status-no.yaml", MINIMAL)
+
+    result = run("check", str(project))
+
+    assert result.exit_code == 1, result.output
+    assert result.output.splitlines() == [
+        "entries/misspelt-municipality.yaml:3: municipalities[0]: unknown municipality "
+        "'Århus'; did you mean 'Aarhus'?",
+        "entries/status-no.yaml:9: status: 'no' is not allowed; write one of 'aktiv' or "
+        "'afsluttet'",
+        summary(2, files=2),
+    ]
+    assert snapshot(project / "output") == {"old.pdf": OLD_PDF}
+
+
+def test_minimal_entry_is_valid(tmp_path):
+    project = make_project(tmp_path, MINIMAL)
+
+    result = run("check", "--strict", str(project))
+
+    assert result.exit_code == 0, result.output
+    assert len(result.output.splitlines()) == 1
+    assert result.output.startswith("OK: catalogue.yaml and 1 "), result.output
+    assert snapshot(project / "output") == {"old.pdf": OLD_PDF}
+
+
+def test_minimal_entry_has_only_required_fields():
+    data = yamlsafe.parse(yamlsafe.decode(MINIMAL.read_bytes())).data
+    required = {name for name, f in Entry.model_fields.items() if f.is_required()}
+    assert set(data) == required
+    assert all(set(p) == {"name"} for p in data["partners"])
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("no", "no"),
+    ("yes", "yes"),
+    ("off", "off"),
+    ("012", "012"),
+    ("2023-01-18", "2023-01-18"),
+    ("1e3", "1e3"),
+    ("0x1F", "0x1F"),
+    ("true", True),
+    ("false", False),
+    ("12", 12),
+    ("-7", -7),
+    ("2.5", 2.5),
+    ("~", None),
+])
+def test_yamlsafe_converts_only_what_is_unambiguous(text, expected):
+    value = yamlsafe.parse(f"value: {text}\n").data["value"]
+    assert value == expected
+    assert type(value) is type(expected)
+
+
+@pytest.mark.parametrize("text", ['"12"', "'true'", '"2.5"', "|\n  12\n"])
+def test_yamlsafe_keeps_quoted_and_block_scalars_as_text(text):
+    value = yamlsafe.parse(f"value: {text}\n").data["value"]
+    assert isinstance(value, str) and value.strip() in ("12", "true", "2.5")
+
+
+def test_yamlsafe_remembers_lines_of_keys_and_items():
+    located = yamlsafe.parse(MINIMAL.read_text("utf-8"))
+    assert located.line_of(("municipalities", 0)) == 3
+    assert located.line_of(("partners", 1, "name")) == 6
+    assert located.line_of(("contact", "email")) == 21
+    # A value that is not there is placed at its nearest existing ancestor.
+    assert located.line_of(("contact", "phone")) == 19
