@@ -73,7 +73,9 @@ def check(project: Path, strict: bool) -> None:
         _fail(error)
     for warning in loaded.warnings:
         click.echo(str(warning), err=True)
-    click.echo(f"OK: catalogue.yaml and {len(loaded.entries)} entries are valid"
+    count = len(loaded.entries)
+    click.echo(f"OK: catalogue.yaml and {count} {'entry' if count == 1 else 'entries'} "
+               f"{'is' if count == 1 else 'are'} valid"
                + (f" ({len(loaded.warnings)} warnings)" if loaded.warnings else "") + ".")
 
 

@@ -14,16 +14,16 @@ from .model import Email, Markdown, Model, Text
 
 def _hex_colour(value: str) -> str:
     if not re.fullmatch(r"#[0-9A-Fa-f]{6}", value):
-        raise PydanticCustomError("colour", "{value!r} is not a colour; write it as #1E4B3A",
-                                  {"value": value})
+        raise PydanticCustomError("colour", "{value} is not a colour; write it as #1E4B3A",
+                                  {"value": repr(value)})
     return value.upper()
 
 
 def _theme_key(value: str) -> str:
     if not re.fullmatch(r"[a-z][a-z0-9-]*", value):
         raise PydanticCustomError(
-            "theme_key", "theme key {value!r} must be a short lower-case word without "
-            "æ, ø, å or spaces (e.g. 'cirkulaer')", {"value": value})
+            "theme_key", "theme key {value} must be a short lower-case word without "
+            "æ, ø, å or spaces (e.g. 'cirkulaer')", {"value": repr(value)})
     return value
 
 
@@ -87,8 +87,8 @@ class Edition(Model):
         for key in self.colours.themes:
             if key not in self.themes:
                 raise PydanticCustomError(
-                    "theme", "colours.themes names {key!r}, which is not in themes",
-                    {"key": key})
+                    "theme", "colours.themes names {key}, which is not in themes",
+                    {"key": repr(key)})
         return self
 
     @property

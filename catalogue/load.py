@@ -125,8 +125,13 @@ def _validate(path: Path, root: Path, model: type[BaseModel], context: dict,
     try:
         return model.model_validate(located.data, context=context), located
     except pydantic.ValidationError as exc:
-        for error in exc.errors():
+        errors = exc.errors()
+        suggested = {(tuple(e["loc"][:-1]), _suggestion(e, model)) for e in errors
+                     if e["type"] == "extra_forbidden"}
+        for error in errors:
             loc = tuple(error["loc"])
+            if error["type"] == "missing" and (loc[:-1], loc[-1]) in suggested:
+                continue  # 'titel: did you mean title?' already says it
             problems.append(Problem(name, located.line_of(loc), _field_path(loc),
                                     _message(error, model)))
         return None, None
@@ -146,14 +151,15 @@ def _message(error: dict, model: type[BaseModel]) -> str:
     if kind == "missing":
         return "is required but missing; add it (see the entry format in README.md)"
     if kind == "extra_forbidden":
-        allowed = _fields_at(model, error["loc"][:-1])
-        close = difflib.get_close_matches(str(error["loc"][-1]), allowed, n=1, cutoff=0.5)
-        hint = f"did you mean {close[0]!r}?" if close else f"allowed here: {', '.join(allowed)}"
+        close = _suggestion(error, model)
+        hint = (f"did you mean {close!r}?" if close else
+                f"allowed here: {', '.join(_fields_at(model, error['loc'][:-1]))}")
         return f"unknown field; {hint}"
     if kind == "string_type":
         return f"expected text, got {_kind(value)}; put the value in quotes"
     if kind in ("int_type", "int_parsing", "int_from_float"):
-        return f"expected a whole number such as 2021, got {_kind(value)}"
+        fix = "; remove the quotes" if isinstance(value, str) and value.strip().isdigit() else ""
+        return f"expected a whole number such as 2021, got {_kind(value)}{fix}"
     if kind in ("list_type",):
         return f"expected a list (lines starting with '- '), got {_kind(value)}"
     if kind in ("model_type", "dict_type", "model_attributes_type"):
@@ -170,6 +176,13 @@ def _message(error: dict, model: type[BaseModel]) -> str:
     if kind.startswith("date"):
         return "expected a date written as YYYY-MM-DD, for example 2023-01-18"
     return error["msg"]
+
+
+def _suggestion(error: dict, model: type[BaseModel]) -> str | None:
+    """The allowed field name closest to an unknown key, if any is close."""
+    allowed = _fields_at(model, error["loc"][:-1])
+    close = difflib.get_close_matches(str(error["loc"][-1]), allowed, n=1, cutoff=0.5)
+    return close[0] if close else None
 
 
 def _kind(value: object) -> str:

@@ -36,27 +36,27 @@ def _web_url(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
         raise PydanticCustomError(
-            "web_url", "{value!r} is not a web address; write it in full, starting with "
-            "https://", {"value": value})
+            "web_url", "{value} is not a web address; write it in full, starting with "
+            "https://", {"value": repr(value)})
     return value
 
 
 def _email(value: str) -> str:
     if not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+\.[A-Za-z]{2,}", value):
-        raise PydanticCustomError("email", "{value!r} is not an e-mail address",
-                                  {"value": value})
+        raise PydanticCustomError("email", "{value} is not an e-mail address",
+                                  {"value": repr(value)})
     return value
 
 
 def _cvr(value: str) -> str:
     if not re.fullmatch(r"\d{8}", value):
-        raise PydanticCustomError("cvr", "a CVR number has exactly 8 digits (got {value!r})",
-                                  {"value": value})
+        raise PydanticCustomError("cvr", "a CVR number has exactly 8 digits (got {value})",
+                                  {"value": repr(value)})
     weights = (2, 7, 6, 5, 4, 3, 2, 1)
     if sum(int(d) * w for d, w in zip(value, weights)) % 11:
         raise PydanticCustomError(
-            "cvr", "{value!r} is not a valid CVR number (the check digit does not match); "
-            "copy it again from cvr.dk", {"value": value})
+            "cvr", "{value} is not a valid CVR number (the check digit does not match); "
+            "copy it again from cvr.dk", {"value": repr(value)})
     return value
 
 
@@ -65,8 +65,8 @@ def _municipality(value: str) -> str:
         close = municipalities.suggest(value)
         hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else \
             "; use the official short name, e.g. 'Vejle' or 'Høje-Taastrup'"
-        raise PydanticCustomError("municipality", "unknown municipality {value!r}{hint}",
-                                  {"value": value, "hint": hint})
+        raise PydanticCustomError("municipality", "unknown municipality {value}{hint}",
+                                  {"value": repr(value), "hint": hint})
     return value
 
 
@@ -74,8 +74,8 @@ def _theme(value: str, info: ValidationInfo) -> str:
     known = (info.context or {}).get("themes")
     if known is not None and value not in known:
         raise PydanticCustomError(
-            "theme", "unknown theme {value!r}; the themes in catalogue.yaml are: {known}",
-            {"value": value, "known": ", ".join(known)})
+            "theme", "unknown theme {value}; the themes in catalogue.yaml are: {known}",
+            {"value": repr(value), "known": ", ".join(known)})
     return value
 
 

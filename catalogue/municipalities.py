@@ -46,14 +46,15 @@ def suggest(name: str, limit: int = 3) -> list[str]:
     table = all_municipalities()
     folded = name.strip().casefold()
     for m in table.values():
-        if folded == m.name.casefold() or folded in (a.casefold() for a in m.aliases):
+        if folded in (m.name.casefold(), m.official_name.casefold()) or \
+                folded in (a.casefold() for a in m.aliases):
             return [m.name]
     keys = {m.name.casefold(): m.name for m in table.values()}
     keys.update({_ascii(m.name): m.name for m in table.values()})
     for m in table.values():
         keys.update({a.casefold(): m.name for a in m.aliases})
-    found = difflib.get_close_matches(folded, keys, n=limit * 2, cutoff=0.6)
-    found += difflib.get_close_matches(_ascii(name), keys, n=limit * 2, cutoff=0.6)
+    found = difflib.get_close_matches(folded, keys, n=limit * 2, cutoff=0.72)
+    found += difflib.get_close_matches(_ascii(name), keys, n=limit * 2, cutoff=0.72)
     unique = list(dict.fromkeys(keys[f] for f in found))
     return unique[:limit]
 

@@ -20,6 +20,8 @@ MAX_BYTES = 256 * 1024
 
 _INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
 _FLOAT = re.compile(r"[-+]?(0|[1-9][0-9]*)\.[0-9]+")
+# 125.000 is how a Dane writes a hundred and twenty-five thousand: never read it as 125.0.
+_DANISH_THOUSANDS = re.compile(r"[-+]?[1-9][0-9]{0,2}(\.[0-9]{3})+")
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
 _NULL = {"", "~", "null", "Null", "NULL"}
@@ -89,14 +91,22 @@ def decode(raw: bytes) -> str:
     return text
 
 
+_HINTS = {
+    "mapping values are not allowed here": "; if the text contains ': ', put the whole "
+                                           "text in quotes or use a block (|)",
+    "found character '\\t' that cannot start any token": "; use spaces, not tabs",
+}
+
+
 def parse(text: str) -> Located:
     """Parse one YAML document into Located data, or raise YamlProblem."""
     try:
+        _refuse_anchors(text)
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = (exc.problem or exc.context or "not valid YAML").strip()
-        raise YamlProblem(f"YAML syntax error: {message}",
+        raise YamlProblem(f"YAML syntax error: {message}{_HINTS.get(message, '')}",
                           mark.line + 1 if mark else None,
                           mark.column + 1 if mark else None) from None
     except yaml.YAMLError as exc:
@@ -109,15 +119,27 @@ def parse(text: str) -> Located:
     return located
 
 
+def _refuse_anchors(text: str) -> None:
+    """Anchors and aliases (& and *) can expand a small file into a huge one: refuse both.
+
+    Scanning the event stream is linear, so a "billion laughs" file fails at once.
+    """
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise YamlProblem("anchors and aliases (& and *) are not allowed; write the "
+                              "value out", event.start_mark.line + 1)
+
+
 def _convert(node: yaml.Node, path: Path_, out: Located, seen: set[int]) -> object:
     line = node.start_mark.line + 1
-    if id(node) in seen:
+    if id(node) in seen:  # unreachable after _refuse_anchors; kept as a safety net
         raise YamlProblem("anchors and aliases (& and *) are not allowed; write the value out",
                           line)
     seen.add(id(node))
     out.lines[path] = line
     if node.tag not in _STANDARD_TAGS:
-        raise YamlProblem(f"the tag {node.tag!r} is not allowed; remove it", line)
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+        raise YamlProblem(f"the tag {tag!r} is not allowed; remove it", line)
     if isinstance(node, yaml.MappingNode):
         return _mapping(node, path, out, seen)
     if isinstance(node, yaml.SequenceNode):
@@ -157,6 +179,6 @@ def _scalar(node: yaml.ScalarNode) -> object:
         return False
     if _INT.fullmatch(value):
         return int(value)
-    if _FLOAT.fullmatch(value):
+    if _FLOAT.fullmatch(value) and not _DANISH_THOUSANDS.fullmatch(value):
         return float(value)
     return value

@@ -60,3 +60,8 @@ def test_municipality_suggestions():
     assert municipalities.suggest("Koebenhavn") == ["København"]
     assert municipalities.suggest("Vejel")[0] == "Vejle"
     assert municipalities.suggest("Qwertyuiop") == []
+
+
+def test_suggestions_accept_official_names_and_refuse_far_guesses():
+    assert municipalities.suggest("Aalborg Kommune") == ["Aalborg"]
+    assert municipalities.suggest("Skagen") == []  # a town, not a municipality
