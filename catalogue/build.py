@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import calendar
+import contextlib
+import datetime
 import os
 import time
 from dataclasses import dataclass, field
@@ -10,6 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import check, pdf, render
+from .editions import EDITIONS, PdfEdition
 from .danish import slug
 from .errors import BuildFailed, Problem, ValidationFailed, relative
 from .load import Project, load_project
@@ -51,52 +54,87 @@ def check_only(root: Path, strict: bool = False, say: Say = print) -> Project:
 
 
 def build(root: Path, strict: bool = False, say: Say = print,
-          output: Path | None = None) -> Result:
-    """Build the catalogue PDF into output/; nothing in output/ changes unless all succeeds."""
+          output: Path | None = None,
+          editions: tuple[PdfEdition, ...] = EDITIONS) -> Result:
+    """Build every edition into output/; nothing in output/ changes unless all succeed."""
     started = time.perf_counter()
     # 1. Read and validate everything before anything is written.
     project = check_only(root, strict, say)
     result = Result(project, warnings=list(project.warnings))
     output = output or project.root / "output"
 
-    # 2. Render the HTML and lay it out into pages (the slow part).
-    say(f"Laying out {len(project.entries)} spreads")
-    html = render.render_html(project)
-    layouts = render.layouts_dir(project.root)
-    roots = [project.root, layouts, layouts.parent / "fonts"]
+    # 2. Lay out every edition and check its pages (the slow part), still writing nothing.
+    laid_out = []
     with pdf.collect_warnings() as messages:
-        document = pdf.render(html, project.root, roots)
-        # 3. Check the laid-out pages: every spread whole, on the right pages.
-        problems = check.check_spreads(document, project)
-        if problems:
-            raise BuildFailed(f"{len(problems)} spread(s) do not fit; nothing was written.",
-                              problems)
-        # 4. Write the PDF atomically.
-        target = output / f"{output_name(project)}.pdf"
-        say(f"Writing {relative(target, project.root)}")
-        size = _write(document, target, project, strict, messages)
+        for edition in editions:
+            say(f"Laying out the {edition.label.lower()}: {len(project.entries)} spreads")
+            laid_out.append((edition, _lay_out(project, edition)))
+        _stop_on_warnings(strict, messages, "laying out the catalogue")
+
+        # 3. Write each PDF beside its target; move them all into place only when all are
+        #    written, so a failure anywhere leaves output/ as it was.
+        with contextlib.ExitStack() as stack:
+            for edition, document in laid_out:
+                target = output / f"{output_name(project)}{edition.suffix}.pdf"
+                say(f"Writing {relative(target, project.root)}")
+                temp = stack.enter_context(_atomic(target, project))
+                _write(document, temp, project, edition)
+                result.written.append(Written(target, len(document.pages), 0))
+            _stop_on_warnings(strict, messages, "writing the PDF")
     result.warnings += [Problem("(layout)", None, None, m, "warning") for m in messages]
-    result.written.append(Written(target, len(document.pages), size))
+    for item in result.written:
+        item.size = item.path.stat().st_size
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _write(document, target: Path, project: Project, strict: bool,
-           messages: list[str]) -> int:
-    """Write one PDF atomically; in strict mode any WeasyPrint warning keeps the old file."""
-    epoch = project.edition.publication_date
-    # Font subsets and PDF dates come from the edition, never from the clock.
-    os.environ.setdefault("SOURCE_DATE_EPOCH",
-                          str(calendar.timegm(epoch.timetuple())))
+def _lay_out(project: Project, edition: PdfEdition):
+    """Render the HTML for one edition and check that every spread is whole."""
+    html = render.render_html(project, edition.key, created(project))
+    layouts = render.layouts_dir(project.root)
+    roots = [project.root, layouts, layouts.parent / "fonts"]
+    document = pdf.render(html, project.root, roots, edition.page_css, **edition.options)
+    problems = check.check_spreads(document, project)
+    if problems:
+        raise BuildFailed(f"{len(problems)} spread(s) do not fit; nothing was written.",
+                          problems)
+    return document
+
+
+def _stop_on_warnings(strict: bool, messages: list[str], stage: str) -> None:
+    if strict and messages:
+        raise BuildFailed(f"WeasyPrint reported problems while {stage} (strict mode); the "
+                          "previous PDF was kept.",
+                          [Problem("(layout)", None, None, m) for m in messages])
+
+
+@contextlib.contextmanager
+def _atomic(target: Path, project: Project):
     try:
         with pdf.atomic_target(target) as temp:
-            document.write_pdf(temp, pdf_identifier=True)
-            if strict and messages:
-                raise BuildFailed(
-                    "WeasyPrint reported problems while laying out the catalogue (strict "
-                    "mode); the previous PDF was kept.",
-                    [Problem("(layout)", None, None, m) for m in messages])
-        return target.stat().st_size
+            yield temp
     except OSError as exc:
         raise BuildFailed(f"could not write {relative(target, project.root)}: "
                           f"{exc.strerror or exc}; the previous PDF was kept.") from None
+
+
+def _write(document, temp: Path, project: Project, edition: PdfEdition) -> None:
+    """Write one PDF; font subsets are stamped with the edition's date, never the clock."""
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(created(project).timetuple()))
+    try:
+        document.write_pdf(temp, **edition.options)
+    finally:
+        if saved is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
+
+
+def created(project: Project) -> datetime.datetime:
+    """The PDF's date: SOURCE_DATE_EPOCH when set, else the edition's publication date."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc)
+    day = project.edition.publication_date
+    return datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.timezone.utc)

@@ -73,12 +73,18 @@ def collect_warnings():
         logger.propagate = old_propagate
 
 
-def render(html: str, base_url: Path, roots: list[Path]) -> weasyprint.Document:
-    """Lay out the HTML into pages; raise BuildFailed when a resource is refused."""
+def render(html: str, base_url: Path, roots: list[Path], page_css: str = "",
+           **options) -> weasyprint.Document:
+    """Lay out the HTML into pages; raise BuildFailed when a resource is refused.
+
+    Image options (dpi, jpeg_quality, optimize_images) take effect here, when the images
+    are loaded, not when the PDF is written.
+    """
     fetcher = SandboxFetcher(roots)
+    extra = [weasyprint.CSS(string=page_css, url_fetcher=fetcher)] if page_css else []
     try:
         return weasyprint.HTML(string=html, base_url=base_url.as_uri() + "/",
-                               url_fetcher=fetcher).render()
+                               url_fetcher=fetcher).render(stylesheets=extra, **options)
     except FatalURLFetchingError as exc:
         raise BuildFailed(f"the layout could not be rendered: {exc}") from None
 

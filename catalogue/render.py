@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,7 +121,8 @@ def environment(layouts: Path) -> jinja2.Environment:
     return env
 
 
-def render_html(project: Project, edition_kind: str = "download") -> str:
+def render_html(project: Project, edition_kind: str = "download",
+                created: datetime.datetime | None = None) -> str:
     """The whole catalogue as one HTML document for WeasyPrint."""
     layouts = layouts_dir(project.root)
     template = environment(layouts).get_template("catalogue.html.j2")
@@ -132,4 +134,6 @@ def render_html(project: Project, edition_kind: str = "download") -> str:
         edition=edition, entries=project.entries, kind=edition_kind,
         colours=colours, indexes=indexes(project), credits=credits,
         municipalities=municipalities, layouts=layouts.as_uri(),
+        created=(created or datetime.datetime.combine(
+            edition.publication_date, datetime.time(), datetime.timezone.utc)),
         root=project.root.as_uri())

@@ -1,0 +1,116 @@
+"""The download edition: small, byte-for-byte reproducible, dated by the edition."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+import pypdf
+import pytest
+from PIL import Image, ImageDraw, ImageFilter
+
+from catalogue.build import build
+
+ROOT = Path(__file__).resolve().parent.parent
+KB = 1024
+
+
+def photo(path: Path, seed: int, size=(2400, 1600)) -> None:
+    """A photo-like test image: soft shapes over a gradient, with a little grain."""
+    rng = random.Random(seed)
+    image = Image.linear_gradient("L").resize(size).convert("RGB")
+    draw = ImageDraw.Draw(image)
+    for _ in range(60):
+        x, y, r = rng.randrange(size[0]), rng.randrange(size[1]), rng.randrange(20, 300)
+        draw.ellipse([x - r, y - r, x + r, y + r],
+                     fill=tuple(rng.randrange(256) for _ in range(3)))
+    image = image.filter(ImageFilter.GaussianBlur(3))
+    grain = Image.effect_noise(size, 12).convert("RGB")
+    Image.blend(image, grain, 0.08).save(path, quality=90)
+
+
+SMALL = ("greenlab-skive", "carbon-20")
+
+
+def project_copy(folder: Path, photos: bool = False, only: tuple[str, ...] = ()) -> Path:
+    """A copy of the sample project (or of some of its entries) in folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "catalogue.yaml", folder)
+    shutil.copytree(ROOT / "entries", folder / "entries")
+    for entry in (folder / "entries").glob("*.yaml"):
+        if only and entry.stem not in only:
+            entry.unlink()
+    if photos:
+        (folder / "images").mkdir()
+        for seed, entry in enumerate(sorted((folder / "entries").glob("*.yaml"))):
+            photo(folder / "images" / f"{entry.stem}.jpg", seed)
+            entry.write_text(entry.read_text("utf-8") + (
+                f"image:\n  file: images/{entry.stem}.jpg\n  alt: Testfoto {seed}\n"
+                "  credit: Testfotograf\n"), "utf-8")
+    return folder
+
+
+def built_pdf(project: Path, output: Path) -> Path:
+    (written,) = build(project, say=lambda m: None, output=output).written
+    return written.path
+
+
+def test_two_builds_give_the_same_bytes(tmp_path):
+    project = project_copy(tmp_path / "p", only=SMALL)
+    first = built_pdf(project, tmp_path / "a").read_bytes()
+    second = built_pdf(project, tmp_path / "b").read_bytes()
+    assert first == second
+
+
+def test_a_changed_entry_changes_the_pdf(tmp_path):
+    project = project_copy(tmp_path / "p", only=SMALL)
+    before = built_pdf(project, tmp_path / "a").read_bytes()
+    entry = project / "entries" / "greenlab-skive.yaml"
+    entry.write_text(entry.read_text("utf-8").replace("title: GreenLab Skive",
+                                                       "title: GreenLab Skive Energipark"),
+                     "utf-8")
+    after = built_pdf(project, tmp_path / "b").read_bytes()
+    assert before != after
+    assert "GreenLab Skive Energipark" in "".join(
+        p.extract_text() for p in pypdf.PdfReader(tmp_path / "b" / "groenne-klimapartnerskaber-2026.pdf").pages)
+
+
+def test_dates_come_from_the_edition_or_source_date_epoch(tmp_path, monkeypatch):
+    project = project_copy(tmp_path / "p", only=SMALL)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    meta = pypdf.PdfReader(built_pdf(project, tmp_path / "a")).metadata
+    assert meta["/CreationDate"] == "D:20261126000000Z"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 14 November 2023, 22:13:20
+    meta = pypdf.PdfReader(built_pdf(project, tmp_path / "b")).metadata
+    assert meta["/CreationDate"] == "D:20231114221320Z"
+
+
+def test_sample_catalogue_is_small(tmp_path):
+    path = built_pdf(project_copy(tmp_path / "p"), tmp_path / "out")
+    assert path.stat().st_size < 2 * 1024 * KB
+
+
+@pytest.fixture(scope="module")
+def with_photos(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("photos")
+    project = project_copy(folder / "p", photos=True)
+    path = built_pdf(project, folder / "out")
+    return project, path
+
+
+def test_photos_are_downsampled_and_the_spread_budget_holds(with_photos):
+    project, path = with_photos
+    reader = pypdf.PdfReader(path)
+    images = {}
+    for page in reader.pages:
+        for ref in page["/Resources"].get("/XObject", {}).values():
+            obj = ref.get_object()
+            if obj.get("/Subtype") == "/Image":
+                images[ref.idnum] = obj
+    spreads = len(list((project / "entries").glob("*.yaml")))
+    assert len(images) == spreads  # one stream per photo, no duplicates
+    for image in images.values():
+        # Placed at 213 mm wide (with bleed): about 170 ppi is about 1430 pixels.
+        assert 1200 <= image["/Width"] <= 1500
+    assert path.stat().st_size / spreads < 150 * KB
