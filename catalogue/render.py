@@ -6,6 +6,7 @@ import datetime
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 import jinja2
 from markdown_it import MarkdownIt
@@ -72,8 +73,8 @@ def tint(colour: str, amount: float = 0.14) -> str:
 
 
 def short_url(url: str) -> str:
-    """A web address as printed: without scheme, www. and trailing slash."""
-    return re.sub(r"^(https?://)?(www\.)?", "", url).rstrip("/")
+    """A web address as printed: without scheme, www., %-escapes and trailing slash."""
+    return unquote(re.sub(r"^(https?://)?(www\.)?", "", url).rstrip("/"))
 
 
 @dataclass(frozen=True)

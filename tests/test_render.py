@@ -54,3 +54,9 @@ def test_indexes_list_multi_municipality_entries_under_each():
 def test_tint_is_lighter_and_valid():
     assert render.tint("#1E4B3A", 0.0) == "#FFFFFF"
     assert render.tint("#1E4B3A", 1.0) == "#1E4B3A"
+
+
+def test_printed_addresses_are_readable():
+    assert render.short_url("https://www.vejle.dk/") == "vejle.dk"
+    assert render.short_url("http://www.carbon20.dk/V%C3%A6rkt%C3%B8jer/") == \
+        "carbon20.dk/Værktøjer"
