@@ -47,7 +47,8 @@ def output_name(project: Project) -> str:
 def check_only(root: Path, strict: bool = False, say: Say = print) -> Project:
     """Validate catalogue.yaml and every entry; raise ValidationFailed on any problem."""
     project = load_project(root)
-    say(f"Validated catalogue.yaml and {len(project.entries)} entries")
+    count = len(project.entries)
+    say(f"Validated catalogue.yaml and {count} {'entry' if count == 1 else 'entries'}")
     if strict and project.warnings:
         raise ValidationFailed.from_problems(project.warnings)
     return project
@@ -67,8 +68,10 @@ def build(root: Path, strict: bool = False, say: Say = print,
     laid_out = []
     with pdf.collect_warnings() as messages:
         for edition in editions:
-            say(f"Laying out the {edition.label.lower()}: {len(project.entries)} spreads")
-            laid_out.append((edition, _lay_out(project, edition)))
+            say(f"Laying out the {edition.label.lower()}: {len(project.entries)} spread(s)")
+            document, problems = _lay_out(project, edition, strict)
+            laid_out.append((edition, document))
+            result.warnings += [p for p in problems if p not in result.warnings]
         _stop_on_warnings(strict, messages, "laying out the catalogue")
 
         # 3. Write each PDF beside its target; move them all into place only when all are
@@ -88,17 +91,18 @@ def build(root: Path, strict: bool = False, say: Say = print,
     return result
 
 
-def _lay_out(project: Project, edition: PdfEdition):
-    """Render the HTML for one edition and check that every spread is whole."""
+def _lay_out(project: Project, edition: PdfEdition, strict: bool):
+    """Render the HTML for one edition and check that every spread fits its two pages."""
     html = render.render_html(project, edition.key, created(project))
     layouts = render.layouts_dir(project.root)
     roots = [project.root, layouts, layouts.parent / "fonts"]
     document = pdf.render(html, project.root, roots, edition.page_css, **edition.options)
-    problems = check.check_spreads(document, project)
-    if problems:
-        raise BuildFailed(f"{len(problems)} spread(s) do not fit; nothing was written.",
-                          problems)
-    return document
+    problems = check.fit_problems(check.measure(document, project), project, strict)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise BuildFailed(f"{len(errors)} problem(s) with the layout of the spreads; nothing "
+                          "was written.", problems)
+    return document, problems
 
 
 def _stop_on_warnings(strict: bool, messages: list[str], stage: str) -> None:

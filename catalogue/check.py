@@ -1,11 +1,48 @@
-"""What the laid-out Document must satisfy before it is written: every spread whole."""
+"""What the laid-out Document must satisfy: every spread whole and not nearly empty.
+
+Everything here reads WeasyPrint's laid-out pages (boxes and anchors), never guesses from
+character counts. Layout units are CSS pixels (1/96 inch).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import weasyprint
+from weasyprint.formatting_structure import boxes
 
 from .errors import Problem, relative
 from .load import Project
+
+PX_PER_MM = 96 / 25.4
+SPARSE = 0.33  # a right page whose story fills less than a third looks nearly empty
+STORY = ("about", "origin", "results", "quote")
+LABELS = {"about": "about", "origin": "origin", "results": "results", "quote": "quote",
+          "advice": "advice", "contact": "contact", "links": "links", "lead": "lead",
+          "partners": "partners", "key_figures": "key_figures", "title": "title"}
+
+
+@dataclass
+class Placed:
+    """One laid-out box of a spread: where it is and which entry field it shows."""
+
+    page: int
+    part: str | None
+    field: str | None
+    box: object
+
+
+@dataclass
+class Fit:
+    """How one partnership's content sits on its two pages."""
+
+    slug: str
+    start: int
+    end: int
+    overflow_lines: int = 0
+    overflow_fields: list[str] = field(default_factory=list)
+    left_spill_lines: int = 0
+    fill: float = 1.0
 
 
 def anchor_pages(document: weasyprint.Document) -> dict[str, int]:
@@ -17,20 +54,98 @@ def anchor_pages(document: weasyprint.Document) -> dict[str, int]:
     return pages
 
 
-def check_spreads(document: weasyprint.Document, project: Project) -> list[Problem]:
-    """Each partnership starts on a left (even) page and ends on the right page beside it."""
-    pages = anchor_pages(document)
-    problems = []
+def measure(document: weasyprint.Document, project: Project) -> list[Fit]:
+    """Measure every spread: lines that run over, and how full the right page is."""
+    anchors = anchor_pages(document)
+    placed = _placed_boxes(document)
+    fits = []
     for doc in project.entries:
-        name = relative(doc.path, project.root)
-        start, end = pages.get(doc.slug), pages.get(f"{doc.slug}-end")
+        start, end = anchors.get(doc.slug), anchors.get(f"{doc.slug}-end")
         if start is None or end is None:
-            problems.append(Problem(name, None, None, "the spread is missing from the layout"))
-        elif start % 2:
-            problems.append(Problem(name, None, None, f"the spread starts on page {start}, a "
-                                    "right-hand page; check the layouts"))
-        elif end > start + 1:
+            continue
+        fit = Fit(doc.slug, start, end)
+        own = placed.get(doc.slug, [])
+        _measure_overflow(fit, own)
+        fit.fill = _fill(own, start + 1, document)
+        fits.append(fit)
+    return fits
+
+
+def fit_problems(fits: list[Fit], project: Project, strict: bool) -> list[Problem]:
+    """Editor-facing messages for spreads that do not fit (errors under strict) or look sparse."""
+    by_slug = {doc.slug: doc for doc in project.entries}
+    problems = []
+    severity = "error" if strict else "warning"
+    for fit in fits:
+        name = relative(by_slug[fit.slug].path, project.root)
+        if fit.start % 2:
+            problems.append(Problem(name, None, None, f"the spread starts on page {fit.start}, "
+                                    "a right-hand page; check the layouts", "error"))
+        if fit.left_spill_lines:
             problems.append(Problem(
-                name, None, None, f"the spread runs onto {end - start - 1} more page(s) after "
-                f"page {start + 1}; shorten 'about', 'origin' or 'results', or the lead"))
+                name, None, None, f"the left page runs {_lines(fit.left_spill_lines)} over; "
+                "shorten the lead or the title", severity))
+        if fit.overflow_lines:
+            problems.append(Problem(
+                name, None, None, f"the spread runs {_lines(fit.overflow_lines)} onto a "
+                f"third page; shorten {_either(fit.overflow_fields)}", severity))
+        if fit.fill < SPARSE and not fit.overflow_lines:
+            problems.append(Problem(
+                name, None, None, f"the right page is only {round(fit.fill * 100)}\u00a0% full; consider "
+                "adding 'results' or more of 'about'", "warning"))
     return problems
+
+
+def _lines(count: int) -> str:
+    return f"{count} line{'s' if count != 1 else ''}"
+
+
+def _either(fields: list[str]) -> str:
+    quoted = [f'"{f}"' for f in fields] or ['"about"', '"results"']
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
+def _placed_boxes(document: weasyprint.Document) -> dict[str, list[Placed]]:
+    """Every box inside a spread, by the spread's slug."""
+    found: dict[str, list[Placed]] = {}
+
+    def walk(box, page, slug, part, field_name):
+        element = getattr(box, "element", None)
+        if element is not None and getattr(box, "element_tag", "").find("::") < 0:
+            slug = element.get("data-slug", slug)
+            part = element.get("data-part", part)
+            field_name = element.get("data-field", field_name)
+        if slug:
+            found.setdefault(slug, []).append(Placed(page, part, field_name, box))
+        for child in getattr(box, "children", ()):
+            walk(child, page, slug, part, field_name)
+
+    for number, page in enumerate(document.pages, start=1):
+        walk(page._page_box, number, None, None, None)
+    return found
+
+
+def _measure_overflow(fit: Fit, own: list[Placed]) -> None:
+    for item in own:
+        if not isinstance(item.box, boxes.LineBox) or item.field is None:
+            continue
+        if item.part == "left" and item.page > fit.start:
+            fit.left_spill_lines += 1
+        elif item.part == "right" and item.page > fit.start + 1:
+            fit.overflow_lines += 1
+            if item.field not in fit.overflow_fields:
+                fit.overflow_fields.append(LABELS.get(item.field, item.field))
+
+
+def _bottom(box) -> float:
+    return box.position_y + box.margin_height()
+
+
+def _fill(own: list[Placed], page: int, document) -> float:
+    """How far down the right page the story (the main column) reaches, 0 to 1."""
+    bottoms = [_bottom(p.box) for p in own if p.page == page and p.part == "right"
+               and p.field in STORY and isinstance(p.box, boxes.LineBox)]
+    if not bottoms:
+        return 0.0
+    page_box = document.pages[page - 1]._page_box
+    return (max(bottoms) - page_box.content_box_y()) / page_box.height
