@@ -5,12 +5,18 @@ CAT    := $(VENV)/bin/catalogue
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := all
-.PHONY: all build check test proof bench help clean system-deps
+.PHONY: all build print check test proof bench preflight help clean system-deps
 
 all: build ## Set everything up, validate and build the catalogue into output/
 
 build: $(STAMP) ## Validate every entry and write the PDFs to output/ (strict)
 	$(CAT) build --strict .
+
+print: $(STAMP) ## Build only the print edition (3 mm bleed, full-resolution photos)
+	$(CAT) build --strict --edition print .
+
+preflight: $(STAMP) ## Show the preflight report of the last build
+	$(CAT) preflight .
 
 check: $(STAMP) ## Validate entries and catalogue.yaml only, report every problem
 	$(CAT) check --strict .

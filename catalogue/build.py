@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import check, pdf, render
-from .editions import EDITIONS, PdfEdition
+from . import check, pdf, preflight, render
+from .editions import PdfEdition, for_project
 from .danish import slug
 from .errors import BuildFailed, Problem, ValidationFailed, relative
 from .load import Project, load_project
@@ -36,6 +36,7 @@ class Result:
     project: Project
     written: list[Written] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    report: list[dict] = field(default_factory=list)  # preflight facts per edition
     seconds: float = 0.0
 
 
@@ -55,9 +56,8 @@ def check_only(root: Path, strict: bool = False, say: Say = print) -> Project:
 
 
 def build(root: Path, strict: bool = False, say: Say = print,
-          output: Path | None = None,
-          editions: tuple[PdfEdition, ...] = EDITIONS) -> Result:
-    """Build every edition into output/; nothing in output/ changes unless all succeed."""
+          output: Path | None = None, only: set[str] | None = None) -> Result:
+    """Build every edition (or those named in only) into output/, all or nothing."""
     started = time.perf_counter()
     # 1. Read and validate everything before anything is written.
     project = check_only(root, strict, say)
@@ -65,44 +65,70 @@ def build(root: Path, strict: bool = False, say: Say = print,
     output = output or project.root / "output"
 
     # 2. Lay out every edition and check its pages (the slow part), still writing nothing.
+    editions = [e for e in for_project(project.edition, project.root)
+                if only is None or e.key in only]
     laid_out = []
     with pdf.collect_warnings() as messages:
+        pages = None
         for edition in editions:
             say(f"Laying out the {edition.label.lower()}: {len(project.entries)} spread(s)")
-            document, problems = _lay_out(project, edition, strict)
-            laid_out.append((edition, document))
+            document, problems, facts = _lay_out(project, edition, strict, pages)
+            pages = pages or len(document.pages)
+            laid_out.append((edition, document, facts))
             result.warnings += [p for p in problems if p not in result.warnings]
         _stop_on_warnings(strict, messages, "laying out the catalogue")
 
         # 3. Write each PDF beside its target; move them all into place only when all are
         #    written, so a failure anywhere leaves output/ as it was.
         with contextlib.ExitStack() as stack:
-            for edition, document in laid_out:
+            for edition, document, facts in laid_out:
                 target = output / f"{output_name(project)}{edition.suffix}.pdf"
                 say(f"Writing {relative(target, project.root)}")
                 temp = stack.enter_context(_atomic(target, project))
                 _write(document, temp, project, edition)
+                result.report.append(preflight.describe(temp, edition.label, facts)
+                                     | {"file": target.name})
                 result.written.append(Written(target, len(document.pages), 0))
             _stop_on_warnings(strict, messages, "writing the PDF")
     result.warnings += [Problem("(layout)", None, None, m, "warning") for m in messages]
     for item in result.written:
         item.size = item.path.stat().st_size
+    preflight.save(result.report, output)
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _lay_out(project: Project, edition: PdfEdition, strict: bool):
-    """Render the HTML for one edition and check that every spread fits its two pages."""
-    html = render.render_html(project, edition.key, created(project))
+def _lay_out(project: Project, edition: PdfEdition, strict: bool, pages: int | None):
+    """Render one edition and check that every spread fits its two pages.
+
+    The print edition is padded with blank pages to a multiple of four (for saddle
+    stitching); the padding comes from the page count of an edition already laid out
+    (the editions paginate alike), else from a first layout of its own.
+    """
     layouts = render.layouts_dir(project.root)
     roots = [project.root, layouts, layouts.parent / "fonts"]
-    document = pdf.render(html, project.root, roots, edition.page_css, **edition.options)
-    problems = check.fit_problems(check.measure(document, project), project, strict)
+
+    def lay_out(fillers: int):
+        html = render.render_html(project, edition.key, created(project), fillers)
+        return pdf.render(html, project.root, roots, edition.page_css, **edition.options)
+
+    document = lay_out(0 if edition.key != "print" else (-(pages or 0)) % 4)
+    if edition.key == "print" and len(document.pages) % 4:
+        document = lay_out((-len(document.pages)) % 4)
+    fits = check.measure(document, project)
+    photos = check.resolutions(document, project)
+    problems = check.fit_problems(fits, project, strict)
+    if edition.key == "print":
+        problems += check.resolution_problems(photos, project, strict)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise BuildFailed(f"{len(errors)} problem(s) with the layout of the spreads; nothing "
                           "was written.", problems)
-    return document, problems
+    facts = {"overflowing": [f.slug for f in fits if f.overflow_lines or f.left_spill_lines],
+             "sparse": [f.slug for f in fits if f.fill < check.SPARSE],
+             "photo_ppi": [round(p.ppi) for p in photos],
+             "warnings": sum(p.severity == "warning" for p in problems)}
+    return document, problems, facts
 
 
 def _stop_on_warnings(strict: bool, messages: list[str], stage: str) -> None:

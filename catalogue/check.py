@@ -1,4 +1,4 @@
-"""What the laid-out Document must satisfy: every spread whole and not nearly empty.
+"""What the laid-out Document must satisfy: spreads whole, not nearly empty, photos sharp.
 
 Everything here reads WeasyPrint's laid-out pages (boxes and anchors), never guesses from
 character counts. Layout units are CSS pixels (1/96 inch).
@@ -17,6 +17,7 @@ from .load import Project
 PX_PER_MM = 96 / 25.4
 SPARSE = 0.33  # a right page whose story fills less than a third looks nearly empty
 STORY = ("about", "origin", "results", "quote")
+PRINT_PPI, MIN_PPI = 300, 150
 LABELS = {"about": "about", "origin": "origin", "results": "results", "quote": "quote",
           "advice": "advice", "contact": "contact", "links": "links", "lead": "lead",
           "partners": "partners", "key_figures": "key_figures", "title": "title"}
@@ -149,3 +150,43 @@ def _fill(own: list[Placed], page: int, document) -> float:
         return 0.0
     page_box = document.pages[page - 1]._page_box
     return (max(bottoms) - page_box.content_box_y()) / page_box.height
+
+
+@dataclass
+class Resolution:
+    """A photo's effective resolution where it is placed."""
+
+    slug: str
+    file: str
+    ppi: float
+
+
+def resolutions(document: weasyprint.Document, project: Project) -> list[Resolution]:
+    """Each photo's effective pixels per inch at its placed size (object-fit: cover)."""
+    found = []
+    images = {doc.slug: doc.entry.image.file for doc in project.entries if doc.entry.image}
+    for slug, placed in _placed_boxes(document).items():
+        for item in placed:
+            box = item.box
+            if getattr(box, "element_tag", None) != "img" or slug not in images:
+                continue
+            width, height = box.replacement.width, box.replacement.height
+            scale = max(box.width / width, box.height / height)  # CSS px per image pixel
+            found.append(Resolution(slug, images[slug], 96 / scale))
+    return found
+
+
+def resolution_problems(found: list[Resolution], project: Project, strict: bool) -> list[Problem]:
+    """Photos too coarse for print: under 300 ppi a warning, under 150 an error when strict."""
+    by_slug = {doc.slug: doc for doc in project.entries}
+    problems = []
+    for item in found:
+        if item.ppi >= PRINT_PPI:
+            continue
+        low = item.ppi < MIN_PPI
+        problems.append(Problem(
+            relative(by_slug[item.slug].path, project.root), None, "image.file",
+            f"{item.file!r} prints at {item.ppi:.0f} ppi; print needs {PRINT_PPI} ppi"
+            f"{' (under ' + str(MIN_PPI) + ' it looks blurred)' if low else ''}: use a "
+            "larger original", "error" if low and strict else "warning"))
+    return problems

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from . import build as recipe
+from . import preflight
 from .errors import CatalogueError, relative
 
 PROJECT = click.argument("project", required=False, default=".",
@@ -82,11 +83,13 @@ def check(project: Path, strict: bool) -> None:
 @main.command()
 @PROJECT
 @STRICT
-def build(project: Path, strict: bool) -> None:
-    """Validate, lay out and write the catalogue PDF to output/."""
+@click.option("--edition", "editions", multiple=True, type=click.Choice(["download", "print"]),
+              help="Build only this edition (repeatable); default: all.")
+def build(project: Path, strict: bool, editions: tuple[str, ...]) -> None:
+    """Validate, lay out and write the catalogue PDFs to output/."""
     try:
         with _status(sys.stderr.isatty()) as say:
-            result = recipe.build(project, strict, say=say)
+            result = recipe.build(project, strict, say=say, only=set(editions) or None)
     except CatalogueError as error:
         _fail(error)
     for warning in result.warnings:
@@ -96,6 +99,18 @@ def build(project: Path, strict: bool) -> None:
                    f"{item.size / 1024:,.0f} KB")
     click.echo(f"Done: {len(result.written)} file(s), "
                f"{sum(w.pages for w in result.written)} pages in {result.seconds:.1f} s.")
+    click.echo("\nPreflight (also in output/preflight.json):\n" + preflight.table(result.report))
+
+
+@main.command(name="preflight")
+@PROJECT
+def preflight_command(project: Path) -> None:
+    """Print the preflight report of the last build: pages, boxes, fonts, photos, fit."""
+    try:
+        report = preflight.load(project.resolve() / "output")
+    except CatalogueError as error:
+        _fail(error)
+    click.echo(preflight.table(report))
 
 
 @main.command()

@@ -50,6 +50,16 @@ class Colours(Model):
     themes: dict[ThemeKey, Colour] = Field(default_factory=dict)
 
 
+class PrintSettings(Model):
+    """How the print edition is made for a print shop."""
+
+    bleed_mm: float = Field(3, ge=0, le=10, description="Bleed on every side, in mm.")
+    crop_marks: bool = Field(False, description="Draw crop marks (print shops prefer none).")
+    icc_profile: Text | None = Field(
+        None, description="The print shop's CMYK ICC profile, e.g. profiles/ISOcoated_v2.icc; "
+                          "when given, the print edition is written as PDF/X-4.")
+
+
 class ContactPage(Model):
     """The invitation at the back: 'Har din kommune et spændende klimapartnerskab?'."""
 
@@ -80,6 +90,7 @@ class Edition(Model):
     colours: Colours = Field(default_factory=Colours)
     contact_page: ContactPage
     colophon: Markdown | None = Field(None, description="Extra colophon lines (layout, print).")
+    print: PrintSettings = Field(default_factory=PrintSettings)
     keywords: list[Text] = Field(default_factory=list)
 
     @model_validator(mode="after")

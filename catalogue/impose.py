@@ -90,7 +90,12 @@ def booklet_order(page_count: int, insert_blanks_before: int | None = None) -> l
 
 def impose(source: Path, target: Path, sheet: str = "a3",
            insert_blanks_before: int | None = None) -> ImposeResult:
-    """Write source's pages as a booklet on two-up sheets; target is replaced only when whole."""
+    """Write source's pages as a booklet on two-up sheets; target is replaced only when whole.
+
+    sheet "a3": A4 pages at full size on A3 (print shop); "a4": shrunk to A5 on A4 (office
+    printer). Each page is clipped to its trim box, so bleed is dropped. The sheet sides come
+    in printing order, one per PDF page: print double-sided, flip on short edge.
+    """
     if sheet not in SHEETS:
         raise ValueError(f"unknown sheet {sheet!r}; choose one of {', '.join(SHEETS)}")
     layout = SHEETS[sheet]
@@ -101,12 +106,20 @@ def impose(source: Path, target: Path, sheet: str = "a3",
     for left, right in order:
         _add_side(writer, layout, [(forms[left - 1] if left else None, False),
                                    (forms[right - 1] if right else None, True)])
-    if reader.metadata:
-        # Keeps the title, so the print queue shows the catalogue's name.
-        writer.add_metadata(reader.metadata)
+    _keep_document_settings(reader, writer)
     with atomic_target(target) as temp:
         writer.write(temp)
     return ImposeResult(target, len(order) // 2, len(order), 2 * len(order))
+
+
+def _keep_document_settings(reader: PdfReader, writer: PdfWriter) -> None:
+    """Carry over the title (shown in the print queue) and a PDF/X source's output intent."""
+    if reader.metadata:
+        writer.add_metadata(reader.metadata)
+    intents = reader.root_object.get("/OutputIntents")
+    if intents is not None:
+        # The press's colour profile: the sheets must be separated with the same one.
+        writer.root_object[NameObject("/OutputIntents")] = intents.clone(writer)
 
 
 @dataclass(frozen=True)
@@ -155,6 +168,7 @@ def _content(page: PageObject) -> bytes:
 def _add_side(writer: PdfWriter, layout: Sheet, slots: list[tuple[_Form | None, bool]]) -> None:
     """One sheet side: the left and right pages meet at the fold; blank slots draw nothing."""
     side = writer.add_blank_page(layout.width, layout.height)
+    side.trimbox = side.mediabox  # the sheet is the finished size; PDF/X asks for a TrimBox
     placed = [(form, right) for form, right in slots if form is not None]
     side[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): DictionaryObject(
         {NameObject(form.name): form.ref for form, _ in placed})})

@@ -123,7 +123,7 @@ def environment(layouts: Path) -> jinja2.Environment:
 
 
 def render_html(project: Project, edition_kind: str = "download",
-                created: datetime.datetime | None = None) -> str:
+                created: datetime.datetime | None = None, fillers: int = 0) -> str:
     """The whole catalogue as one HTML document for WeasyPrint."""
     layouts = layouts_dir(project.root)
     template = environment(layouts).get_template("catalogue.html.j2")
@@ -132,7 +132,7 @@ def render_html(project: Project, edition_kind: str = "download",
                for key in edition.themes}
     credits = [(doc, doc.entry.image) for doc in project.entries if doc.entry.image]
     return template.render(
-        edition=edition, entries=project.entries, kind=edition_kind,
+        edition=edition, entries=project.entries, kind=edition_kind, fillers=fillers,
         colours=colours, indexes=indexes(project), credits=credits,
         municipalities=municipalities, layouts=layouts.as_uri(),
         created=(created or datetime.datetime.combine(

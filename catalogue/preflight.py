@@ -1,0 +1,104 @@
+"""The preflight report: what a print shop (or an editor) checks before sending a file.
+
+It reads the written PDFs with pypdf (page boxes, fonts) and takes from the build what only
+the layout knows (photo resolutions, spreads that run over or look empty).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import pypdf
+
+from .errors import CatalogueError
+
+PT_PER_MM = 72 / 25.4
+REPORT = "preflight.json"
+
+
+def describe(path: Path, edition: str, layout: dict) -> dict:
+    """One edition's preflight facts, from its PDF and from the layout checks."""
+    reader = pypdf.PdfReader(path)
+    first = reader.pages[0]
+    trim, media = first.trimbox, first.mediabox
+    return {
+        "edition": edition,
+        "file": path.name,
+        "pages": len(reader.pages),
+        "trim_mm": [round(float(trim.width) / PT_PER_MM, 1),
+                    round(float(trim.height) / PT_PER_MM, 1)],
+        "bleed_mm": round((float(media.width) - float(trim.width)) / 2 / PT_PER_MM, 1),
+        "pdf_x": "/OutputIntents" in reader.trailer["/Root"],
+        "tagged": "/StructTreeRoot" in reader.trailer["/Root"],
+        "fonts": _fonts(reader),
+        "size_kb": round(path.stat().st_size / 1024),
+        **layout,
+    }
+
+
+def _fonts(reader: pypdf.PdfReader) -> list[dict]:
+    fonts = {}
+    for page in reader.pages:
+        for ref in page.get("/Resources", {}).get("/Font", {}).values():
+            font = ref.get_object()
+            name = str(font["/BaseFont"]).lstrip("/")
+            descriptor = font.get("/FontDescriptor")
+            if descriptor is None and "/DescendantFonts" in font:
+                descriptor = font["/DescendantFonts"][0].get_object().get("/FontDescriptor")
+            descriptor = descriptor.get_object() if descriptor is not None else {}
+            fonts[name] = {"name": name.split("+", 1)[-1], "subset": "+" in name,
+                           "embedded": any(k in descriptor for k in
+                                           ("/FontFile", "/FontFile2", "/FontFile3"))}
+    return sorted(fonts.values(), key=lambda f: f["name"])
+
+
+def save(report: list[dict], output: Path) -> Path:
+    """Write the report as JSON next to the PDFs (atomically)."""
+    target = output / REPORT
+    handle, temp = tempfile.mkstemp(prefix=".preflight-", dir=output)
+    with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        json.dump(report, stream, ensure_ascii=False, indent=2)
+    os.replace(temp, target)
+    return target
+
+
+def load(output: Path) -> list[dict]:
+    """The report of the last build, or a clear error when there is none."""
+    try:
+        return json.loads((output / REPORT).read_text("utf-8"))
+    except FileNotFoundError:
+        raise CatalogueError(f"there is no {REPORT} in {output.name}/ yet; run 'make' "
+                             "first") from None
+
+
+def table(report: list[dict]) -> str:
+    """The report as a plain-text table, one column per edition."""
+    rows = [("", *[r["edition"] for r in report]),
+            ("file", *[r["file"] for r in report]),
+            ("pages", *[str(r["pages"]) for r in report]),
+            ("trim size", *[f"{r['trim_mm'][0]:g} × {r['trim_mm'][1]:g} mm" for r in report]),
+            ("bleed", *[f"{r['bleed_mm']:g} mm" for r in report]),
+            ("PDF/X", *["PDF/X-4" if r["pdf_x"] else "no" for r in report]),
+            ("tagged (PDF/UA)", *["yes" if r["tagged"] else "no" for r in report]),
+            ("fonts", *[_font_summary(r["fonts"]) for r in report]),
+            ("photos", *[_photo_summary(r) for r in report]),
+            ("spreads over", *[", ".join(r["overflowing"]) or "none" for r in report]),
+            ("sparse pages", *[", ".join(r["sparse"]) or "none" for r in report]),
+            ("warnings", *[str(r["warnings"]) for r in report]),
+            ("size", *[f"{r['size_kb']:,} KB".replace(",", ".") for r in report])]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip()
+                     for row in rows)
+
+
+def _font_summary(fonts: list[dict]) -> str:
+    ok = all(f["embedded"] and f["subset"] for f in fonts)
+    return f"{len(fonts)} {'embedded, subset' if ok else 'NOT all embedded/subset'}"
+
+
+def _photo_summary(report: dict) -> str:
+    ppi = report["photo_ppi"]
+    return f"{len(ppi)}, lowest {min(ppi):.0f} ppi" if ppi else "none"
