@@ -154,6 +154,8 @@ def _write(document, temp: Path, project: Project, edition: PdfEdition) -> None:
     os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(created(project).timetuple()))
     try:
         document.write_pdf(temp, **edition.options)
+        if edition.bleed_box_mm is not None:
+            pdf.set_bleed_box(temp, edition.bleed_box_mm)
     finally:
         if saved is None:
             del os.environ["SOURCE_DATE_EPOCH"]

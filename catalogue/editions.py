@@ -17,6 +17,7 @@ class PdfEdition:
     suffix: str
     options: dict = field(default_factory=dict)
     page_css: str = ""
+    bleed_box_mm: float | None = None  # set the PDF BleedBox after writing (see print_edition)
 
 
 # The download edition: tagged PDF/UA-1 for screen readers (UA-1 rather than UA-2 because
@@ -31,16 +32,21 @@ DOWNLOAD = PdfEdition(
 
 def print_edition(settings: PrintSettings, project_root: Path) -> PdfEdition:
     """The print edition: bleed on every side, full-resolution photos, optional marks/PDF/X."""
+    # WeasyPrint draws crop marks in the outer half of the CSS bleed and caps the PDF
+    # BleedBox at 10 pt. With marks, the page gets 6 mm more room so the marks stay clear of
+    # the artwork's bleed, and the BleedBox is set to the true bleed after writing.
+    room = settings.bleed_mm + (6 if settings.crop_marks else 0)
     marks = "marks: crop;" if settings.crop_marks else ""
     css = (f":root {{ --bleed: {settings.bleed_mm}mm; }}\n"
-           f"@page {{ bleed: {settings.bleed_mm}mm; {marks} }}\n")
+           f"@page {{ bleed: {room}mm; {marks} }}\n")
     options = {"pdf_identifier": True}
     if settings.icc_profile:
         profile = (project_root / settings.icc_profile).resolve().as_uri()
         css += f"@color-profile device-cmyk {{ src: url({profile}); }}\n"
         options["pdf_variant"] = "pdf/x-4"
+    fix_box = settings.bleed_mm if settings.crop_marks or settings.bleed_mm > 3.5 else None
     return PdfEdition(key="print", label="Trykudgave", suffix="-tryk", options=options,
-                      page_css=css)
+                      page_css=css, bleed_box_mm=fix_box)
 
 
 def for_project(edition: Edition, project_root: Path) -> tuple[PdfEdition, ...]:

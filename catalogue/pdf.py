@@ -106,3 +106,19 @@ def atomic_target(target: Path):
         os.replace(temp, target)
     finally:
         temp.unlink(missing_ok=True)
+
+
+def set_bleed_box(path: Path, bleed_mm: float) -> None:
+    """Set every page's BleedBox to its TrimBox plus bleed_mm on each side, in place."""
+    import pypdf
+    from pypdf.generic import ArrayObject, FloatObject, NameObject
+
+    bleed = bleed_mm * 72 / 25.4
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(path))
+    for page in writer.pages:
+        trim = page.trimbox
+        box = [float(trim.left) - bleed, float(trim.bottom) - bleed,
+               float(trim.right) + bleed, float(trim.top) + bleed]
+        page[NameObject("/BleedBox")] = ArrayObject(FloatObject(v) for v in box)
+    with open(path, "wb") as stream:
+        writer.write(stream)

@@ -56,8 +56,15 @@ def _fonts(reader: pypdf.PdfReader) -> list[dict]:
 
 
 def save(report: list[dict], output: Path) -> Path:
-    """Write the report as JSON next to the PDFs (atomically)."""
+    """Write the report as JSON next to the PDFs (atomically), keeping other editions."""
     target = output / REPORT
+    built = {r["edition"] for r in report}
+    try:
+        kept = [r for r in load(output) if r["edition"] not in built
+                and (output / r["file"]).is_file()]
+    except (CatalogueError, ValueError, KeyError, TypeError):
+        kept = []  # no report yet, or an unreadable one: start afresh
+    report = kept + report
     handle, temp = tempfile.mkstemp(prefix=".preflight-", dir=output)
     with os.fdopen(handle, "w", encoding="utf-8") as stream:
         json.dump(report, stream, ensure_ascii=False, indent=2)

@@ -1,0 +1,136 @@
+"""The print edition: page boxes, padding to a multiple of four, photo resolution, preflight."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pypdf
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+
+from catalogue.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+MM = 72 / 25.4
+A4 = (210 * MM, 297 * MM)
+
+
+def project(folder: Path, entries=("greenlab-skive", "carbon-20", "ren-energi-lolland"),
+            catalogue_extra: str = "") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "catalogue.yaml").write_text(
+        (ROOT / "catalogue.yaml").read_text("utf-8") + catalogue_extra, "utf-8")
+    (folder / "entries").mkdir()
+    for slug in entries:
+        shutil.copy(ROOT / "entries" / f"{slug}.yaml", folder / "entries")
+    return folder
+
+
+def add_photo(folder: Path, slug: str, size: tuple[int, int]) -> None:
+    (folder / "images").mkdir(exist_ok=True)
+    Image.new("RGB", size, "#44664f").save(folder / "images" / f"{slug}.jpg")
+    entry = folder / "entries" / f"{slug}.yaml"
+    entry.write_text(entry.read_text("utf-8") + (
+        f"image:\n  file: images/{slug}.jpg\n  alt: Testfoto\n  credit: Test\n"), "utf-8")
+
+
+def run(folder: Path, *args: str):
+    return CliRunner().invoke(main, ["build", *args, str(folder)])
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory):
+    folder = project(tmp_path_factory.mktemp("print") / "p")
+    result = run(folder, "--strict")
+    assert result.exit_code == 0, result.output
+    return folder, pypdf.PdfReader(folder / "output" / "groenne-klimapartnerskaber-2026-tryk.pdf")
+
+
+def test_trim_is_a4_and_bleed_is_3mm_larger(printed):
+    _, reader = printed
+    for page in reader.pages:
+        trim, bleed, media = page.trimbox, page.bleedbox, page.mediabox
+        assert float(trim.width) == pytest.approx(A4[0], abs=0.01)
+        assert float(trim.height) == pytest.approx(A4[1], abs=0.01)
+        assert float(bleed.left) == pytest.approx(float(trim.left) - 3 * MM, abs=0.01)
+        assert float(bleed.top) == pytest.approx(float(trim.top) + 3 * MM, abs=0.01)
+        assert float(bleed.width) == pytest.approx(A4[0] + 6 * MM, abs=0.01)
+        assert media == bleed
+
+
+def test_pages_padded_to_four_with_blanks_after_the_last_spread(printed):
+    _, reader = printed
+    pages = len(reader.pages)
+    assert pages % 4 == 0
+    dests = {name: reader.get_destination_page_number(d) + 1
+             for name, d in reader.named_destinations.items()}
+    last_spread_end = max(n for k, n in dests.items() if k.endswith("-end"))
+    for number in range(last_spread_end + 1, dests["oversigt"]):
+        assert reader.pages[number - 1].extract_text().strip() == "", f"page {number} not blank"
+    # spreads still start on left pages and are whole
+    for name, page in dests.items():
+        if name + "-end" in dests:
+            assert page % 2 == 0 and dests[name + "-end"] == page + 1
+
+
+def test_download_edition_has_no_bleed_and_no_fillers(printed):
+    folder, _ = printed
+    reader = pypdf.PdfReader(folder / "output" / "groenne-klimapartnerskaber-2026.pdf")
+    page = reader.pages[0]
+    assert page.mediabox == page.trimbox
+    assert all(p.extract_text().strip() for p in reader.pages[1:])  # no blank page
+
+
+def test_preflight_report_is_written_and_printed(printed):
+    folder, _ = printed
+    report = {r["edition"]: r for r in
+              json.loads((folder / "output" / "preflight.json").read_text("utf-8"))}
+    assert report["Trykudgave"]["bleed_mm"] == 3
+    assert report["Trykudgave"]["trim_mm"] == [210, 297]
+    assert report["Downloadudgave"]["tagged"] is True
+    assert all(f["embedded"] and f["subset"] for f in report["Trykudgave"]["fonts"])
+    result = CliRunner().invoke(main, ["preflight", str(folder)])
+    assert result.exit_code == 0
+    assert "210 × 297 mm" in result.output and "3 mm" in result.output
+
+
+def test_crop_marks_are_an_option(tmp_path):
+    folder = project(tmp_path / "p", entries=("greenlab-skive",),
+                     catalogue_extra="print:\n  crop_marks: true\n  bleed_mm: 5\n")
+    assert run(folder, "--edition", "print").exit_code == 0
+    reader = pypdf.PdfReader(folder / "output" / "groenne-klimapartnerskaber-2026-tryk.pdf")
+    page = reader.pages[1]
+    assert float(page.trimbox.width) == pytest.approx(A4[0], abs=0.01)
+    assert float(page.bleedbox.width) == pytest.approx(A4[0] + 10 * MM, abs=0.01)
+    assert float(page.mediabox.width) == pytest.approx(A4[0] + 22 * MM, abs=0.01)  # + marks
+
+
+def test_a_sharp_photo_passes(tmp_path):
+    folder = project(tmp_path / "p", entries=("greenlab-skive",))
+    add_photo(folder, "greenlab-skive", (3600, 2400))
+    result = run(folder, "--strict", "--edition", "print")
+    assert result.exit_code == 0, result.output
+    assert "ppi" not in result.output.split("Preflight")[0]
+
+
+def test_a_photo_under_300_ppi_is_a_warning(tmp_path):
+    folder = project(tmp_path / "p", entries=("greenlab-skive",))
+    add_photo(folder, "greenlab-skive", (2400, 1600))
+    result = run(folder, "--strict", "--edition", "print")
+    assert result.exit_code == 0, result.output
+    assert ("entries/greenlab-skive.yaml: warning: image.file: 'images/greenlab-skive.jpg' "
+            "prints at 286 ppi; print needs 300 ppi: use a larger original") in result.output
+
+
+def test_a_photo_under_150_ppi_fails_strict(tmp_path):
+    folder = project(tmp_path / "p", entries=("greenlab-skive",))
+    add_photo(folder, "greenlab-skive", (1000, 700))
+    result = run(folder, "--strict", "--edition", "print")
+    assert result.exit_code == 1
+    assert ("entries/greenlab-skive.yaml: image.file: 'images/greenlab-skive.jpg' prints at "
+            "119 ppi; print needs 300 ppi (under 150 it looks blurred): use a larger "
+            "original") in result.output
+    assert not (folder / "output" / "groenne-klimapartnerskaber-2026-tryk.pdf").exists()
