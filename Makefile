@@ -5,15 +5,18 @@ CAT    := $(VENV)/bin/catalogue
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := all
-.PHONY: all build print check test proof bench preflight help clean system-deps
+.PHONY: all build print booklet check test proof bench preflight help clean system-deps
 
 all: build ## Set everything up, validate and build the catalogue into output/
 
-build: $(STAMP) ## Validate every entry and write the PDFs to output/ (strict)
-	$(CAT) build --strict .
+build: $(STAMP) ## Validate every entry; write download, print and booklet PDFs to output/
+	$(CAT) build --strict --booklet .
 
 print: $(STAMP) ## Build only the print edition (3 mm bleed, full-resolution photos)
 	$(CAT) build --strict --edition print .
+
+booklet: $(STAMP) ## Build the print edition and impose it as booklets (A4 on A3, A5 on A4)
+	$(CAT) build --strict --edition print --booklet .
 
 preflight: $(STAMP) ## Show the preflight report of the last build
 	$(CAT) preflight .

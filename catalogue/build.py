@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import check, pdf, preflight, render
+from . import check, impose, pdf, preflight, render
 from .editions import PdfEdition, for_project
 from .danish import slug
 from .errors import BuildFailed, Problem, ValidationFailed, relative
@@ -37,6 +37,7 @@ class Result:
     written: list[Written] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     report: list[dict] = field(default_factory=list)  # preflight facts per edition
+    booklet_hint: str = ""
     seconds: float = 0.0
 
 
@@ -55,9 +56,17 @@ def check_only(root: Path, strict: bool = False, say: Say = print) -> Project:
     return project
 
 
+BOOKLETS = {"a3": "haefte-a4-paa-a3", "a4": "haefte-a5-paa-a4"}
+
+
 def build(root: Path, strict: bool = False, say: Say = print,
-          output: Path | None = None, only: set[str] | None = None) -> Result:
-    """Build every edition (or those named in only) into output/, all or nothing."""
+          output: Path | None = None, only: set[str] | None = None,
+          booklet: bool = False) -> Result:
+    """Build every edition (or those named in only) into output/, all or nothing.
+
+    With booklet, the print edition is also imposed as saddle-stitch booklets: A4 pages on
+    A3 sheets (print shop) and A5 pages on A4 sheets (office printer).
+    """
     started = time.perf_counter()
     # 1. Read and validate everything before anything is written.
     project = check_only(root, strict, say)
@@ -89,6 +98,14 @@ def build(root: Path, strict: bool = False, say: Say = print,
                 result.report.append(preflight.describe(temp, edition.label, facts)
                                      | {"file": target.name})
                 result.written.append(Written(target, len(document.pages), 0))
+                if booklet and edition.key == "print":
+                    for sheet, suffix in BOOKLETS.items():
+                        sheets = output / f"{output_name(project)}-{suffix}.pdf"
+                        say(f"Imposing {relative(sheets, project.root)}")
+                        imposed = impose.impose(temp, stack.enter_context(
+                            _atomic(sheets, project)), sheet)
+                        result.written.append(Written(sheets, imposed.sides, 0))
+                        result.booklet_hint = imposed.hint
             _stop_on_warnings(strict, messages, "writing the PDF")
     result.warnings += [Problem("(layout)", None, None, m, "warning") for m in messages]
     for item in result.written:

@@ -85,11 +85,14 @@ def check(project: Path, strict: bool) -> None:
 @STRICT
 @click.option("--edition", "editions", multiple=True, type=click.Choice(["download", "print"]),
               help="Build only this edition (repeatable); default: all.")
-def build(project: Path, strict: bool, editions: tuple[str, ...]) -> None:
+@click.option("--booklet", is_flag=True,
+              help="Also impose the print edition as saddle-stitch booklets (A3 and A4).")
+def build(project: Path, strict: bool, editions: tuple[str, ...], booklet: bool) -> None:
     """Validate, lay out and write the catalogue PDFs to output/."""
     try:
         with _status(sys.stderr.isatty()) as say:
-            result = recipe.build(project, strict, say=say, only=set(editions) or None)
+            result = recipe.build(project, strict, say=say, only=set(editions) or None,
+                                  booklet=booklet)
     except CatalogueError as error:
         _fail(error)
     for warning in result.warnings:
@@ -97,6 +100,9 @@ def build(project: Path, strict: bool, editions: tuple[str, ...]) -> None:
     for item in result.written:
         click.echo(f"Wrote {relative(item.path, result.project.root)}: {item.pages} pages, "
                    f"{item.size / 1024:,.0f} KB")
+    if result.booklet_hint:
+        click.echo(f"Booklets: {result.booklet_hint} (print at actual size, not 'fit to "
+                   "page').")
     click.echo(f"Done: {len(result.written)} file(s), "
                f"{sum(w.pages for w in result.written)} pages in {result.seconds:.1f} s.")
     click.echo("\nPreflight (also in output/preflight.json):\n" + preflight.table(result.report))

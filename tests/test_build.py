@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def built(tmp_path_factory):
     """Build the repository's own catalogue (strict) into a temporary output folder."""
     out = tmp_path_factory.mktemp("output")
-    result = build(ROOT, strict=True, say=lambda message: None, output=out)
+    result = build(ROOT, strict=True, say=lambda message: None, output=out, only={"download"})
     (written,) = result.written
     return result.project, pypdf.PdfReader(written.path), written
 

@@ -50,7 +50,7 @@ def test_build_writes_a_pdf_and_a_summary(tmp_path):
     assert result.exit_code == 0, result.output
     pdf = project / "output" / "groenne-klimapartnerskaber-2026.pdf"
     assert f"Wrote output/{pdf.name}: {len(pypdf.PdfReader(pdf).pages)} pages" in result.output
-    assert "Done: 1 file(s)" in result.output
+    assert "Done: 2 file(s)" in result.output
     assert not list((project / "output").glob(".*.part"))
 
 
@@ -79,7 +79,7 @@ def test_missing_illustration_stops_the_build_and_keeps_output(tmp_path):
 def test_a_photo_is_placed_with_its_credit_in_the_colophon(tmp_path):
     project = make_project(tmp_path)
     (project / "images").mkdir()
-    Image.new("RGB", (1200, 800), "#5a7d63").save(project / "images" / "foto.jpg")
+    Image.new("RGB", (3600, 2400), "#5a7d63").save(project / "images" / "foto.jpg")
     entry = project / "entries" / "klimapartnerskab-vejle-nord.yaml"
     entry.write_text(entry.read_text("utf-8") + (
         "image:\n  file: images/foto.jpg\n  alt: Erhvervsområdet set fra vejen\n"
@@ -91,7 +91,7 @@ def test_a_photo_is_placed_with_its_credit_in_the_colophon(tmp_path):
         reader.named_destinations["klimapartnerskab-vejle-nord"])]
     images = [x for x in spread["/Resources"]["/XObject"].values()
               if x.get_object().get("/Subtype") == "/Image"]
-    assert any(i.get_object()["/Width"] == 1200 for i in images)
+    assert any(i.get_object()["/Width"] > 1000 for i in images)
     text = " ".join(page.extract_text() for page in reader.pages)
     assert "Foto: Testfotograf" in text
     assert "Klimapartnerskab Vejle Nord: Testfotograf" in text

@@ -52,7 +52,7 @@ def project_copy(folder: Path, photos: bool = False, only: tuple[str, ...] = ())
 
 
 def built_pdf(project: Path, output: Path) -> Path:
-    (written,) = build(project, say=lambda m: None, output=output).written
+    (written,) = build(project, say=lambda m: None, output=output, only={"download"}).written
     return written.path
 
 

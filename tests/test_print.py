@@ -134,3 +134,22 @@ def test_a_photo_under_150_ppi_fails_strict(tmp_path):
             "119 ppi; print needs 300 ppi (under 150 it looks blurred): use a larger "
             "original") in result.output
     assert not (folder / "output" / "groenne-klimapartnerskaber-2026-tryk.pdf").exists()
+
+
+def test_make_booklets_from_the_print_edition(tmp_path):
+    from test_impose import SHEET_SIZES, halves
+
+    folder = project(tmp_path / "p")
+    result = run(folder, "--strict", "--edition", "print", "--booklet")
+    assert result.exit_code == 0, result.output
+    assert "flip on short edge" in result.output
+    printed = pypdf.PdfReader(folder / "output" / "groenne-klimapartnerskaber-2026-tryk.pdf")
+    for sheet, name in (("a3", "haefte-a4-paa-a3"), ("a4", "haefte-a5-paa-a4")):
+        path = folder / "output" / f"groenne-klimapartnerskaber-2026-{name}.pdf"
+        booklet = pypdf.PdfReader(path)
+        assert len(booklet.pages) == len(printed.pages) // 2  # two pages per side
+        width, height = SHEET_SIZES[sheet]
+        assert float(booklet.pages[0].mediabox.width) == pytest.approx(width, abs=0.1)
+        assert float(booklet.pages[0].mediabox.height) == pytest.approx(height, abs=0.1)
+        left, right = halves(path)[0]  # the outside of the cover sheet
+        assert "Kolofon" in left and "Grønne" in right
