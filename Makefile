@@ -40,16 +40,22 @@ clean: ## Remove built files and the virtual environment
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-# WeasyPrint subsets fonts with HarfBuzz when libharfbuzz-subset is present;
-# without it, it falls back to fontTools (slower, and a deprecation warning
-# that a strict build would reject).
+# Debian packages: WeasyPrint subsets fonts with HarfBuzz when libharfbuzz-subset is present
+# (without it, fontTools: slower, and a deprecation warning a strict build would reject);
+# the tests take a CMYK ICC profile from Ghostscript's profiles (libgs-common) for PDF/X.
+DEBS := libharfbuzz-subset0:/usr/lib/x86_64-linux-gnu/libharfbuzz-subset.so.0 \
+        libgs-common:/usr/share/color/icc/ghostscript/default_cmyk.icc
 system-deps:
-	@if ! ldconfig -p | grep -q 'libharfbuzz-subset.so.0'; then \
+	@missing=""; for pair in $(DEBS); do \
+	  pkg=$${pair%%:*}; file=$${pair#*:}; \
+	  [ -e "$$file" ] || ldconfig -p 2>/dev/null | grep -q "$$(basename $$file)" || missing="$$missing $$pkg"; \
+	done; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Installing libharfbuzz-subset0 (font subsetting) ..."; \
-	    apt-get update -qq && apt-get install -y -qq libharfbuzz-subset0 >/dev/null; \
+	    echo "Installing$$missing ..."; \
+	    apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	  else \
-	    echo "Please install libharfbuzz-subset0 (Debian/Ubuntu) for font subsetting."; \
+	    echo "Please install these Debian packages:$$missing"; \
 	  fi; \
 	fi
 

@@ -170,7 +170,9 @@ def _write(document, temp: Path, project: Project, edition: PdfEdition) -> None:
     saved = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(created(project).timetuple()))
     try:
-        document.write_pdf(temp, **edition.options)
+        with pdf.stable_document_id(f"{output_name(project)}{edition.suffix}:"
+                                    f"{created(project).isoformat()}"):
+            document.write_pdf(temp, **edition.options)
         if edition.bleed_box_mm is not None:
             pdf.set_bleed_box(temp, edition.bleed_box_mm)
     finally:

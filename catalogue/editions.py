@@ -37,12 +37,17 @@ def print_edition(settings: PrintSettings, project_root: Path) -> PdfEdition:
     # the artwork's bleed, and the BleedBox is set to the true bleed after writing.
     room = settings.bleed_mm + (6 if settings.crop_marks else 0)
     marks = "marks: crop;" if settings.crop_marks else ""
-    css = (f":root {{ --bleed: {settings.bleed_mm}mm; }}\n"
+    # The page CSS is a user stylesheet: its variables need !important to beat the layouts.
+    css = (f":root {{ --bleed: {settings.bleed_mm}mm !important; }}\n"
            f"@page {{ bleed: {room}mm; {marks} }}\n")
     options = {"pdf_identifier": True}
     if settings.icc_profile:
+        # PDF/X-4 with the print shop's profile as output intent; body text in pure K, so
+        # it prints with one ink and stays sharp. Other colours are converted by the shop.
         profile = (project_root / settings.icc_profile).resolve().as_uri()
-        css += f"@color-profile device-cmyk {{ src: url({profile}); }}\n"
+        css += (f"@color-profile device-cmyk {{ src: url({profile}); "
+                "components: c, m, y, k; }\n"
+                ":root { --ink: device-cmyk(0 0 0 1) !important; }\n")
         options["pdf_variant"] = "pdf/x-4"
     fix_box = settings.bleed_mm if settings.crop_marks or settings.bleed_mm > 3.5 else None
     return PdfEdition(key="print", label="Trykudgave", suffix="-tryk", options=options,

@@ -89,7 +89,18 @@ def _load_edition(root: Path, problems: list[Problem]) -> Edition | None:
         problems.append(Problem("catalogue.yaml", None, None, "catalogue.yaml is missing; "
                                 "every project needs one (see README)"))
         return None
-    return _validate(path, root, Edition, {}, problems)[0]
+    edition, located = _validate(path, root, Edition, {}, problems)
+    profile = edition.print.icc_profile if edition else None
+    if profile:
+        target = (root / profile).resolve()
+        if not target.is_relative_to(root) or not target.is_file() or \
+                target.suffix.lower() not in (".icc", ".icm"):
+            problems.append(Problem("catalogue.yaml", located.line_of(("print", "icc_profile")),
+                                    "print.icc_profile", f"{profile!r} is not an ICC profile "
+                                    "in the project folder; ask the print shop for their "
+                                    ".icc file and put it in the project"))
+            return None
+    return edition
 
 
 def _load_entry(root: Path, path: Path, context: dict, problems: list[Problem]) -> EntryDoc | None:

@@ -16,7 +16,8 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 from .errors import BuildFailed
 
 # What a render may read: our stylesheets, fonts, illustrations and photos. Nothing else.
-ALLOWED_SUFFIXES = {".css", ".otf", ".ttf", ".woff", ".woff2", ".svg", ".jpg", ".jpeg", ".png"}
+ALLOWED_SUFFIXES = {".css", ".otf", ".ttf", ".woff", ".woff2", ".svg", ".jpg", ".jpeg", ".png",
+                    ".icc", ".icm"}
 
 
 class SandboxFetcher(URLFetcher):
@@ -81,10 +82,13 @@ def render(html: str, base_url: Path, roots: list[Path], page_css: str = "",
     are loaded, not when the PDF is written.
     """
     fetcher = SandboxFetcher(roots)
-    extra = [weasyprint.CSS(string=page_css, url_fetcher=fetcher)] if page_css else []
+    profiles: dict = {}  # @color-profile rules of the page CSS land here (PDF/X)
+    extra = [weasyprint.CSS(string=page_css, url_fetcher=fetcher,
+                            color_profiles=profiles)] if page_css else []
     try:
         return weasyprint.HTML(string=html, base_url=base_url.as_uri() + "/",
-                               url_fetcher=fetcher).render(stylesheets=extra, **options)
+                               url_fetcher=fetcher).render(
+            stylesheets=extra, color_profiles=profiles, **options)
     except FatalURLFetchingError as exc:
         raise BuildFailed(f"the layout could not be rendered: {exc}") from None
 
@@ -106,6 +110,21 @@ def atomic_target(target: Path):
         os.replace(temp, target)
     finally:
         temp.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def stable_document_id(seed: str):
+    """WeasyPrint stamps PDF/X files with a random XMP DocumentID; derive it from seed."""
+    import uuid
+
+    from weasyprint.pdf import metadata
+
+    original = metadata.uuid4
+    metadata.uuid4 = lambda: uuid.uuid5(uuid.NAMESPACE_URL, seed)
+    try:
+        yield
+    finally:
+        metadata.uuid4 = original
 
 
 def set_bleed_box(path: Path, bleed_mm: float) -> None:

@@ -106,6 +106,20 @@ def test_crop_marks_are_an_option(tmp_path):
     assert float(page.trimbox.width) == pytest.approx(A4[0], abs=0.01)
     assert float(page.bleedbox.width) == pytest.approx(A4[0] + 10 * MM, abs=0.01)
     assert float(page.mediabox.width) == pytest.approx(A4[0] + 22 * MM, abs=0.01)  # + marks
+    # The picture on a left page runs exactly into the 5 mm bleed at the top, not further.
+    import pypdfium2
+
+    scale = 4  # 288 dpi
+    document = pypdfium2.PdfDocument(folder / "output" / "groenne-klimapartnerskaber-2026-tryk.pdf")
+    left = reader.get_destination_page_number(reader.named_destinations["greenlab-skive"])
+    image = document[left].render(scale=scale).to_pil().convert("RGB")
+    x = round((11 + 100) * MM * scale)  # in from the left edge of the media box
+
+    def colour_at(mm_above_trim: float):
+        return image.getpixel((x, round((11 - mm_above_trim) * MM * scale)))
+
+    assert colour_at(4) != (255, 255, 255)   # inside the bleed: picture
+    assert colour_at(6) == (255, 255, 255)   # beyond it: paper, where the marks go
 
 
 def test_a_sharp_photo_passes(tmp_path):
@@ -153,3 +167,54 @@ def test_make_booklets_from_the_print_edition(tmp_path):
         assert float(booklet.pages[0].mediabox.height) == pytest.approx(height, abs=0.1)
         left, right = halves(path)[0]  # the outside of the cover sheet
         assert "Kolofon" in left and "Grønne" in right
+
+
+CMYK_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")  # make installs it
+
+
+def pdfx_project(folder: Path) -> Path:
+    folder = project(folder, entries=("greenlab-skive",),
+                     catalogue_extra="print:\n  icc_profile: profiles/trykkeri.icc\n")
+    (folder / "profiles").mkdir()
+    shutil.copy(CMYK_PROFILE, folder / "profiles" / "trykkeri.icc")
+    return folder
+
+
+def test_pdfx4_with_the_print_shops_profile(tmp_path):
+    folder = pdfx_project(tmp_path / "p")
+    result = run(folder, "--strict", "--edition", "print")
+    assert result.exit_code == 0, result.output
+    path = folder / "output" / "groenne-klimapartnerskaber-2026-tryk.pdf"
+    reader = pypdf.PdfReader(path)
+    (intent,) = reader.trailer["/Root"]["/OutputIntents"]
+    intent = intent.get_object()
+    assert intent["/S"] == "/GTS_PDFX"
+    assert intent["/DestOutputProfile"].get_object().get_data() == CMYK_PROFILE.read_bytes()
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    assert "PDF/X-4" in xmp
+    # Body text is pure K: the content stream paints text in DeviceCMYK 0 0 0 1.
+    spread = reader.pages[reader.get_destination_page_number(
+        reader.named_destinations["greenlab-skive"]) + 1]
+    assert b"0 0 0 1 scn" in spread.get_contents().get_data()
+    assert "PDF/X-4" in result.output  # the preflight says so
+    # and it is still reproducible (WeasyPrint's random XMP DocumentID is made stable)
+    first = path.read_bytes()
+    assert run(folder, "--strict", "--edition", "print").exit_code == 0
+    assert path.read_bytes() == first
+
+
+def test_without_a_profile_nothing_claims_pdfx(printed):
+    _, reader = printed
+    assert "/OutputIntents" not in reader.trailer["/Root"]
+    assert "/Metadata" not in reader.trailer["/Root"] or "PDF/X" not in \
+        reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+
+
+def test_a_missing_profile_is_a_validation_error(tmp_path):
+    folder = pdfx_project(tmp_path / "p")
+    (folder / "profiles" / "trykkeri.icc").unlink()
+    result = run(folder, "--strict")
+    assert result.exit_code == 1
+    line = len((ROOT / "catalogue.yaml").read_text("utf-8").splitlines()) + 2
+    assert (f"catalogue.yaml:{line}: print.icc_profile: 'profiles/trykkeri.icc' is not an ICC "
+            "profile in the project folder") in result.output
