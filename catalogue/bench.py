@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import yaml
+from PIL import Image, ImageDraw, ImageFilter
 
 from . import municipalities
 from .render import TOOL_ROOT
@@ -57,23 +58,43 @@ def synthetic_entry(n: int, themes: list[str]) -> dict:
     }
 
 
-def make_project(folder: Path, count: int) -> Path:
-    """A project folder with the repository's catalogue.yaml and count synthetic entries."""
+def synthetic_photo(path: Path, n: int, size=(2400, 1600)) -> None:
+    """A photo-like JPEG: soft shapes over a gradient with grain (compresses like a photo)."""
+    rng = random.Random(n)
+    image = Image.linear_gradient("L").resize(size).convert("RGB")
+    draw = ImageDraw.Draw(image)
+    for _ in range(40):
+        x, y, r = rng.randrange(size[0]), rng.randrange(size[1]), rng.randrange(30, 300)
+        draw.ellipse([x - r, y - r, x + r, y + r],
+                     fill=tuple(rng.randrange(256) for _ in range(3)))
+    grain = Image.effect_noise(size, 10).convert("RGB")
+    Image.blend(image.filter(ImageFilter.BoxBlur(4)), grain, 0.06).save(path, quality=90)
+
+
+def make_project(folder: Path, count: int, photos: bool = True) -> Path:
+    """A project folder with the repository's catalogue.yaml and count synthetic entries,
+    each with one 2400 x 1600 photo."""
     shutil.copy(TOOL_ROOT / "catalogue.yaml", folder / "catalogue.yaml")
     themes = list(yaml.safe_load((folder / "catalogue.yaml").read_text("utf-8"))["themes"])
     (folder / "entries").mkdir()
+    (folder / "images").mkdir()
     for n in range(1, count + 1):
+        entry = synthetic_entry(n, themes)
+        if photos:
+            synthetic_photo(folder / "images" / f"foto-{n:03d}.jpg", n)
+            entry["image"] = {"file": f"images/foto-{n:03d}.jpg", "alt": f"Foto {n}",
+                              "credit": "Benchmark"}
         (folder / "entries" / f"partnerskab-{n:03d}.yaml").write_text(
-            yaml.safe_dump(synthetic_entry(n, themes), allow_unicode=True), "utf-8")
+            yaml.safe_dump(entry, allow_unicode=True), "utf-8")
     return folder
 
 
 def _measure(project: Path) -> dict:
     code = ("import resource, sys, time, json; from pathlib import Path;"
             "from catalogue.build import build; t = time.perf_counter();"
-            "r = build(Path(sys.argv[1]), say=lambda m: None);"
+            "r = build(Path(sys.argv[1]), say=lambda m: None, booklet=True);"
             "print(json.dumps({'seconds': time.perf_counter() - t,"
-            "'pages': r.written[0].pages,"
+            "'pages': r.written[0].pages, 'download_kb': r.written[0].size / 1024,"
             "'peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))")
     done = subprocess.run([sys.executable, "-c", code, str(project)], check=True,
                           capture_output=True, text=True)
@@ -83,15 +104,19 @@ def _measure(project: Path) -> dict:
 def main() -> None:
     """Run the benchmark and print one table."""
     rows = []
-    print(f"{'entries':>8} {'pages':>6} {'seconds':>8} {'pages/s':>8} {'peak MB':>8}")
+    print("Full build (download + print + booklets), one 2400 x 1600 photo per entry")
+    print(f"{'entries':>8} {'pages':>6} {'seconds':>8} {'pages/s':>8} {'peak MB':>8} "
+          f"{'KB/spread':>10}")
     for count in SIZES:
         with tempfile.TemporaryDirectory(prefix="catalogue-bench-") as tmp:
             project = make_project(Path(tmp), count)
             row = {"entries": count, **_measure(project)}
         row["pages_per_second"] = row["pages"] / row["seconds"]
+        row["download_kb_per_spread"] = row["download_kb"] / count
         rows.append(row)
         print(f"{count:>8} {row['pages']:>6} {row['seconds']:>8.1f} "
-              f"{row['pages_per_second']:>8.1f} {row['peak_mb']:>8.0f}", flush=True)
+              f"{row['pages_per_second']:>8.1f} {row['peak_mb']:>8.0f} "
+              f"{row['download_kb_per_spread']:>10.0f}", flush=True)
     out = TOOL_ROOT / "output" / "bench.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps({"time": time.strftime("%Y-%m-%d %H:%M"), "rows": rows},

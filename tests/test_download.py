@@ -114,3 +114,36 @@ def test_photos_are_downsampled_and_the_spread_budget_holds(with_photos):
         # Placed at 213 mm wide (with bleed): about 170 ppi is about 1430 pixels.
         assert 1200 <= image["/Width"] <= 1500
     assert path.stat().st_size / spreads < 150 * KB
+
+
+def test_every_edition_and_booklet_is_reproducible(tmp_path):
+    project = project_copy(tmp_path / "p", only=SMALL)
+    outputs = []
+    for name in ("a", "b"):
+        result = build(project, say=lambda m: None, output=tmp_path / name, booklet=True)
+        outputs.append({item.path.name: item.path.read_bytes() for item in result.written})
+    assert len(outputs[0]) == 4
+    assert outputs[0] == outputs[1]
+
+
+def test_register_and_overview_references_are_links(tmp_path):
+    path = built_pdf(project_copy(tmp_path / "p", only=SMALL), tmp_path / "out")
+    reader = pypdf.PdfReader(path)
+    for anchor in ("oversigt", "register"):
+        page = reader.pages[reader.get_destination_page_number(
+            reader.named_destinations[anchor])]
+        targets = {str(a.get_object().get("/Dest")) for a in page["/Annots"]}
+        assert {"greenlab-skive", "carbon-20"} <= targets, anchor
+
+
+def test_external_links_are_clickable(tmp_path):
+    path = built_pdf(project_copy(tmp_path / "p", only=SMALL), tmp_path / "out")
+    uris = set()
+    for page in pypdf.PdfReader(path).pages:
+        for annotation in page.get("/Annots", []):
+            action = annotation.get_object().get("/A")
+            if action and "/URI" in action:
+                uris.add(str(action["/URI"]))
+    assert "https://www.greenlab.dk/knowledge/this-is-how-to-turn-9-million-into-1-billion/" in uris \
+        or any(u.startswith("https://www.greenlab.dk") for u in uris)
+    assert any("gate21.dk" in u for u in uris)  # sources and contact addresses of Carbon 20
