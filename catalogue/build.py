@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import check, impose, pdf, preflight, render
+from . import check, impose, pdf, preflight, render, review
 from .editions import PdfEdition, for_project
 from .danish import slug
 from .errors import BuildFailed, Problem, ValidationFailed, relative
@@ -47,8 +47,14 @@ def output_name(project: Project) -> str:
 
 
 def check_only(root: Path, strict: bool = False, say: Say = print) -> Project:
-    """Validate catalogue.yaml and every entry; raise ValidationFailed on any problem."""
+    """Validate catalogue.yaml and every entry; raise ValidationFailed on any problem.
+
+    Editorial notes (review.py) are kept in project.notes; warnings fail --strict.
+    """
     project = load_project(root)
+    found = review.review(project)
+    project.warnings += [p for p in found if p.severity == "warning"]
+    project.notes = [p for p in found if p.severity == "note"]
     count = len(project.entries)
     say(f"Validated catalogue.yaml and {count} {'entry' if count == 1 else 'entries'}")
     if strict and project.warnings:

@@ -72,12 +72,15 @@ def check(project: Path, strict: bool) -> None:
         loaded = recipe.check_only(project, strict, say=lambda m: None)
     except CatalogueError as error:
         _fail(error)
-    for warning in loaded.warnings:
-        click.echo(str(warning), err=True)
+    for problem in loaded.warnings + loaded.notes:
+        click.echo(str(problem), err=True)
     count = len(loaded.entries)
+    remarks = [f"{len(items)} {word}{'s' if len(items) != 1 else ''}"
+               for items, word in ((loaded.warnings, "warning"), (loaded.notes, "editorial note"))
+               if items]
     click.echo(f"OK: catalogue.yaml and {count} {'entry' if count == 1 else 'entries'} "
                f"{'is' if count == 1 else 'are'} valid"
-               + (f" ({len(loaded.warnings)} warnings)" if loaded.warnings else "") + ".")
+               + (f" ({', '.join(remarks)})" if remarks else "") + ".")
 
 
 @main.command()
@@ -106,6 +109,44 @@ def build(project: Path, strict: bool, editions: tuple[str, ...], booklet: bool)
     click.echo(f"Done: {len(result.written)} file(s), "
                f"{sum(w.pages for w in result.written)} pages in {result.seconds:.1f} s.")
     click.echo("\nPreflight (also in output/preflight.json):\n" + preflight.table(result.report))
+
+
+@main.command()
+@click.argument("title")
+@click.option("--municipality", "-m", required=True, help="The municipality's short name.")
+@click.option("--theme", "-t", default="", help="A theme key from catalogue.yaml.")
+@click.option("--project", "project", default=".",
+              type=click.Path(file_okay=False, path_type=Path),
+              help="The project folder (default: the current folder).")
+def new(title: str, municipality: str, theme: str, project: Path) -> None:
+    """Start a new entry: entries/<slug>.yaml with every field, explained in Danish."""
+    from .scaffold import new_entry
+
+    try:
+        path = new_entry(project.resolve(), title, municipality, theme)
+    except CatalogueError as error:
+        _fail(error)
+    click.echo(f"Wrote {relative(path, project.resolve())}; fill it in and run 'make check'.")
+
+
+@main.command(name="preview")
+@click.argument("slug")
+@PROJECT
+@click.option("--watch", is_flag=True,
+              help="Render again on every save of the entry, the layouts or catalogue.yaml.")
+def preview_command(slug: str, project: Path, watch: bool) -> None:
+    """Render one spread to output/preview/<slug>.pdf and .png, numbered as in the catalogue."""
+    from . import preview as previewing
+
+    slug = Path(slug).stem  # accept entries/x.yaml as well as x
+    if watch:
+        click.echo("Watching for changes; stop with Ctrl-C.")
+        previewing.watch(project.resolve(), slug, say=click.echo)
+        return
+    try:
+        previewing.preview(project.resolve(), slug, say=click.echo)
+    except CatalogueError as error:
+        _fail(error)
 
 
 @main.command(name="preflight")

@@ -27,6 +27,11 @@ class EntryDoc:
     slug: str
     path: Path
     entry: Entry
+    located: yamlsafe.Located | None = field(default=None, compare=False, repr=False)
+
+    def line(self, *path) -> int | None:
+        """The line in the entry's file of the value at path, e.g. line("advice", 2)."""
+        return self.located.line_of(path) if self.located else None
 
     @property
     def municipalities(self) -> list[municipalities.Municipality]:
@@ -57,6 +62,7 @@ class Project:
     edition: Edition
     entries: list[EntryDoc]
     warnings: list[Problem] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)  # editorial, never fail a build
 
 
 def load_project(root: Path, today: datetime.date | None = None) -> Project:
@@ -113,7 +119,7 @@ def _load_entry(root: Path, path: Path, context: dict, problems: list[Problem]) 
             problems.append(Problem(relative(path, root), located.line_of(("image", "file")),
                                     "image.file", problem))
             return None
-    return EntryDoc(path.stem, path, entry)
+    return EntryDoc(path.stem, path, entry, located)
 
 
 def _validate(path: Path, root: Path, model: type[BaseModel], context: dict,

@@ -123,18 +123,23 @@ def environment(layouts: Path) -> jinja2.Environment:
 
 
 def render_html(project: Project, edition_kind: str = "download",
-                created: datetime.datetime | None = None, fillers: int = 0) -> str:
-    """The whole catalogue as one HTML document for WeasyPrint."""
+                created: datetime.datetime | None = None, fillers: int = 0,
+                template: str = "catalogue.html.j2", **extra) -> str:
+    """The catalogue (or another layout in layouts/) as one HTML document for WeasyPrint.
+
+    extra overrides template variables, e.g. entries=[one] for a preview.
+    """
     layouts = layouts_dir(project.root)
-    template = environment(layouts).get_template("catalogue.html.j2")
     edition = project.edition
     colours = {key: edition.colours.themes.get(key, edition.colours.primary)
                for key in edition.themes}
     credits = [(doc, doc.entry.image) for doc in project.entries if doc.entry.image]
-    return template.render(
+    variables = dict(
         edition=edition, entries=project.entries, kind=edition_kind, fillers=fillers,
         colours=colours, indexes=indexes(project), credits=credits,
         municipalities=municipalities, layouts=layouts.as_uri(),
         created=(created or datetime.datetime.combine(
             edition.publication_date, datetime.time(), datetime.timezone.utc)),
         root=project.root.as_uri())
+    variables.update(extra)
+    return environment(layouts).get_template(template).render(**variables)

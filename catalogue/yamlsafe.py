@@ -5,7 +5,9 @@ duplicate keys, turn `no` into False, `012` into 10 and `2023-01-18` into a date
 Here a plain scalar becomes a bool only for true/false, a number only when it
 looks like one, and everything else stays the text the editor typed. Aliases,
 anchors and non-standard tags are refused, so no document can expand or
-construct anything.
+construct anything. Nesting is limited, numbers have at most 15 digits, and text
+may not hide characters that print as nothing or reorder the line (also not through
+escapes such as "\\0" in quoted text).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from dataclasses import dataclass, field
 import yaml
 
 MAX_BYTES = 256 * 1024
+MAX_DEPTH = 20  # an entry needs three levels (partners -> a partner -> its fields)
+MAX_DIGITS = 15  # more is not a figure anyone prints; int() refuses 4,300 digits anyway
 
 _INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
 _FLOAT = re.compile(r"[-+]?(0|[1-9][0-9]*)\.[0-9]+")
@@ -31,6 +35,14 @@ _STANDARD_TAGS = {
     "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:merge",
 }
 _ALLOWED_CONTROL = {"\n", "\r", "\t"}
+_BIDI = "\u202a-\u202e\u2066-\u2069"  # embeddings, overrides and isolates: reorder a line
+_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
+    chr(plane * 0x10000 + low) for plane in range(17) for low in (0xFFFE, 0xFFFF))
+# Characters that no editor means to type: controls (other than tab and line ends),
+# direction overrides, a byte-order mark inside the text, halves of surrogate pairs
+# (only reachable through "\\ud800" escapes) and Unicode noncharacters.
+_FORBIDDEN = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI}\ufeff"
+                        f"\ud800-\udfff{_NONCHARACTERS}]")
 
 Path_ = tuple  # a path into the data: ("partners", 1, "cvr")
 
@@ -83,12 +95,36 @@ def decode(raw: bytes) -> str:
         if stripped.startswith("\t"):
             raise YamlProblem("a tab is used for indentation; YAML needs spaces", number,
                               len(text_line) - len(stripped) + 1)
-        for column, char in enumerate(text_line, start=1):
-            if unicodedata.category(char) == "Cc" and char not in _ALLOWED_CONTROL:
-                raise YamlProblem(f"invisible control character U+{ord(char):04X}; delete it "
-                                  "(it often comes from copying out of Word or a web page)",
-                                  number, column)
+        found = _FORBIDDEN.search(text_line)
+        if found:
+            raise YamlProblem(_character_problem(found.group()), number, found.start() + 1)
     return text
+
+
+def _character_problem(char: str) -> str:
+    """Why a character found in the file must go, in words an editor can act on."""
+    code = f"U+{ord(char):04X}"
+    if unicodedata.category(char) == "Cc":
+        return (f"invisible control character {code}; delete it (it often comes from "
+                "copying out of Word or a web page)")
+    if char == "\ufeff":
+        return (f"a byte-order mark ({code}) inside the text; delete it (it comes from "
+                "pasting one file into another)")
+    if unicodedata.category(char) == "Cf":
+        return (f"invisible text-direction character {code}; delete it (it can make the "
+                "text print in reverse order)")
+    return f"{code} is not a character that can be printed; delete it"
+
+
+def _escape_problem(char: str) -> str:
+    """The same, for a character made by an escape such as \\0 or \\u202e in quoted text."""
+    kind = {"Cc": "an invisible control character", "Cf": "an invisible text-direction "
+            "character", "Cs": "half of a character pair"}.get(unicodedata.category(char),
+                                                               "an unprintable character")
+    if char == "\ufeff":
+        kind = "a byte-order mark"
+    return (f"the quoted text has an escape (a backslash code) that makes {kind} "
+            f"(U+{ord(char):04X}); remove the escape")
 
 
 _HINTS = {
@@ -101,7 +137,7 @@ _HINTS = {
 def parse(text: str) -> Located:
     """Parse one YAML document into Located data, or raise YamlProblem."""
     try:
-        _refuse_anchors(text)
+        _scan_events(text)
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -119,20 +155,37 @@ def parse(text: str) -> Located:
     return located
 
 
-def _refuse_anchors(text: str) -> None:
-    """Anchors and aliases (& and *) can expand a small file into a huge one: refuse both.
+def _scan_events(text: str) -> None:
+    """Refuse what could expand, recurse or hide a second entry, before building anything.
 
-    Scanning the event stream is linear, so a "billion laughs" file fails at once.
+    Anchors and aliases (& and *) can expand a small file into a huge one ("billion
+    laughs"); deep nesting would exhaust Python's recursion; a second document (---) would
+    be an entry nobody sees. The event stream is read lazily and linearly, so each of these
+    fails at its first occurrence.
     """
+    depth = documents = 0
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        line = event.start_mark.line + 1
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise YamlProblem("anchors and aliases (& and *) are not allowed; write the "
-                              "value out", event.start_mark.line + 1)
+                              "value out", line)
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise YamlProblem("a second document starts here ('---'); one file holds "
+                                  "one entry, so remove the line or split the file", line)
+        elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise YamlProblem(f"lists and blocks are nested more than {MAX_DEPTH} levels "
+                                  "deep; an entry needs three at most", line)
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
 
 
 def _convert(node: yaml.Node, path: Path_, out: Located, seen: set[int]) -> object:
     line = node.start_mark.line + 1
-    if id(node) in seen:  # unreachable after _refuse_anchors; kept as a safety net
+    if id(node) in seen:  # unreachable after _scan_events; kept as a safety net
         raise YamlProblem("anchors and aliases (& and *) are not allowed; write the value out",
                           line)
     seen.add(id(node))
@@ -144,7 +197,15 @@ def _convert(node: yaml.Node, path: Path_, out: Located, seen: set[int]) -> obje
         return _mapping(node, path, out, seen)
     if isinstance(node, yaml.SequenceNode):
         return [_convert(item, path + (i,), out, seen) for i, item in enumerate(node.value)]
-    return _scalar(node)
+    return _scalar(_checked(node))
+
+
+def _checked(node: yaml.ScalarNode) -> yaml.ScalarNode:
+    """A scalar whose escapes (\\0, \\x07, \\u202e ...) made no forbidden character."""
+    found = _FORBIDDEN.search(node.value)
+    if found:
+        raise YamlProblem(_escape_problem(found.group()), node.start_mark.line + 1)
+    return node
 
 
 def _mapping(node: yaml.MappingNode, path: Path_, out: Located, seen: set[int]) -> dict:
@@ -155,7 +216,7 @@ def _mapping(node: yaml.MappingNode, path: Path_, out: Located, seen: set[int]) 
                               key_node.start_mark.line + 1)
         if not isinstance(key_node, yaml.ScalarNode):
             raise YamlProblem("a key must be a plain word", key_node.start_mark.line + 1)
-        key = key_node.value
+        key = _checked(key_node).value
         key_line = key_node.start_mark.line + 1
         if key in result:
             first = out.key_lines.get(path + (key,))
@@ -177,8 +238,12 @@ def _scalar(node: yaml.ScalarNode) -> object:
         return True
     if value in _FALSE:
         return False
-    if _INT.fullmatch(value):
-        return int(value)
-    if _FLOAT.fullmatch(value) and not _DANISH_THOUSANDS.fullmatch(value):
-        return float(value)
+    is_int = bool(_INT.fullmatch(value))
+    if is_int or (_FLOAT.fullmatch(value) and not _DANISH_THOUSANDS.fullmatch(value)):
+        digits = sum(c.isdigit() for c in value)
+        if digits > MAX_DIGITS:
+            raise YamlProblem(f"a number with {digits} digits; no figure here needs more than "
+                              f"{MAX_DIGITS} (if it is text, put it in quotes)",
+                              node.start_mark.line + 1)
+        return int(value) if is_int else float(value)
     return value

@@ -1,0 +1,88 @@
+"""`catalogue preview <slug>`: one spread, with the page numbers it will have, in seconds."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Callable, Iterable
+
+from PIL import Image
+
+from . import pdf, render
+from .build import check_only, created
+from .errors import CatalogueError, relative
+from .load import Project
+from .proof import page_images
+
+
+def first_page_of(project: Project, slug: str) -> int:
+    """The page where a spread will start in the catalogue.
+
+    The front matter is laid out for real (its length depends on the contents list); every
+    spread before this one takes its two pages, as the fit check requires.
+    """
+    html = render.render_html(project, template="front-matter.html.j2",
+                              created=created(project))
+    front = len(pdf.render(html, project.root, _roots(project)).pages)
+    first_spread = front + 1 + (front + 1) % 2  # spreads start on even (left) pages
+    index = [doc.slug for doc in project.entries].index(slug)
+    return first_spread + 2 * index
+
+
+def preview(root: Path, slug: str, say: Callable[[str], None] = print) -> tuple[Path, Path]:
+    """Render one spread to output/preview/<slug>.pdf and a PNG of both pages side by side."""
+    project = check_only(root, say=lambda message: None)
+    slugs = [doc.slug for doc in project.entries]
+    if slug not in slugs:
+        close = difflib.get_close_matches(slug, slugs, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise CatalogueError(f"there is no entries/{slug}.yaml{hint}")
+    doc = project.entries[slugs.index(slug)]
+    first = first_page_of(project, slug)
+    html = render.render_html(project, created=created(project), template="preview.html.j2",
+                              entries=[doc], first_page=first)
+    document = pdf.render(html, project.root, _roots(project))
+    spread = document.copy(document.pages[1:3])  # drop the blank first page
+    folder = project.root / "output" / "preview"
+    target = folder / f"{slug}.pdf"
+    with pdf.atomic_target(target) as temp:
+        spread.write_pdf(temp)
+    png = folder / f"{slug}.png"
+    _side_by_side(page_images(target, scale=100 / 72)).save(png)
+    say(f"Wrote {relative(target, project.root)} and {png.name}: pages {first}–{first + 1}")
+    return target, png
+
+
+def watch(root: Path, slug: str, say: Callable[[str], None] = print,
+          changes: Iterable | None = None) -> None:
+    """Preview again on every save of the entry, the layouts or catalogue.yaml; never stop
+    on an error, print it and wait for the next save."""
+    if changes is None:
+        import watchfiles
+
+        paths = [root / "entries", root / "catalogue.yaml", render.layouts_dir(root)]
+        changes = watchfiles.watch(*[p for p in paths if p.exists()])
+    _preview_reporting(root, slug, say)
+    for _ in changes:
+        _preview_reporting(root, slug, say)
+
+
+def _preview_reporting(root: Path, slug: str, say: Callable[[str], None]) -> None:
+    try:
+        preview(root, slug, say)
+    except CatalogueError as error:
+        say(error.report())
+        say("Waiting for the next save ...")
+
+
+def _roots(project: Project) -> list[Path]:
+    layouts = render.layouts_dir(project.root)
+    return [project.root, layouts, layouts.parent / "fonts"]
+
+
+def _side_by_side(pages: list[Image.Image]) -> Image.Image:
+    left, right = pages[0], pages[1]
+    sheet = Image.new("RGB", (left.width + right.width + 12, left.height), "#9AA19D")
+    sheet.paste(left.convert("RGB"), (0, 0))
+    sheet.paste(right.convert("RGB"), (left.width + 12, 0))
+    return sheet

@@ -1,0 +1,102 @@
+"""`catalogue new`: a fresh entry with every field present and explained in Danish."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+from . import municipalities
+from .danish import slug
+from .errors import CatalogueError
+
+TEMPLATE = '''\
+# {title}
+# Udfyld felterne og kør `make check`. Felter med "" skal udfyldes; felter med null,
+# [] eller {{}} er valgfrie og kan blive stående. Se docs/redaktoervejledning.md.
+
+# Partnerskabets navn, som det skal stå i kataloget.
+title: "{title}"
+
+# Kommunens officielle korte navn (fx Vejle, Høje-Taastrup, Aarhus). Flere: [Vejle, Kolding]
+municipalities: [{municipality}]
+
+# Virksomheder og organisationer i partnerskabet (ikke kommunen selv).
+# cvr skrives i anførselstegn; role er en kort rolle med lille begyndelsesbogstav.
+partners:
+  - name: ""
+    role: null
+    url: null
+    cvr: null
+
+# Temaer fra catalogue.yaml; det første giver opslaget farve og illustration.
+themes: [{theme}]
+
+# Året partnerskabet startede, og om det er aktiv eller afsluttet.
+started: {year}
+status: aktiv
+
+# Ingress: 2-3 sætninger om hvem, hvor og hvad (højst 450 tegn).
+lead: ""
+
+# "Om partnerskabet": hvad det går ud på. Afsnit adskilles af en tom linje;
+# *kursiv*, punktlister med "- " og links som [tekst](https://...).
+about: |
+
+# "Sådan opstod idéen": hvem tog initiativet, og hvordan kom det i gang.
+origin: |
+
+# "Resultater" (valgfri): tal med enhed og årstal, fx 125.000 tons.
+results: null
+
+# Nøgletal (valgfri, højst 4), fx - {{value: 250, unit: virksomheder, label: i området}}
+key_figures: []
+
+# "Gode råd" til andre kommuner: 2-6 korte sætninger.
+advice:
+  - ""
+  - ""
+
+# Citat (valgfri, kun ægte citater med kilde): {{text: ..., by: "projektleder, Vejle Kommune"}}
+quote: null
+
+# Foto (valgfri): {{file: images/navn.jpg, alt: hvad fotoet viser, credit: fotograf}}
+image: null
+
+# Kontakt: organisation og mindst én af email, phone eller url.
+contact:
+  name: null
+  role: null
+  organisation: "{organisation}"
+  email: null
+  phone: null
+  url: null
+
+# Links til læsere (valgfri): - {{label: vejlenord.dk, url: https://vejlenord.dk/om}}
+links: []
+
+# Kilder til oplysningerne, til redaktionen (vises i kildelisten bagest).
+sources: []
+'''
+
+
+def new_entry(root: Path, title: str, municipality: str, theme: str = "") -> Path:
+    """Write entries/<slug>.yaml for a new partnership; never overwrite an existing entry."""
+    found = municipalities.get(municipality)
+    if found is None:
+        close = municipalities.suggest(municipality)
+        hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        raise CatalogueError(f"unknown municipality {municipality!r}{hint}")
+    name = slug(title)
+    if not name:
+        raise CatalogueError("the title needs at least one letter or digit")
+    target = root / "entries" / f"{name}.yaml"
+    if target.exists():
+        raise CatalogueError(f"entries/{target.name} already exists; edit it, or choose "
+                             "another title")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    text = TEMPLATE.format(title=title.replace('"', "'"), municipality=found.name,
+                           theme=theme, year=datetime.date.today().year,
+                           organisation=found.official_name)
+    with open(target, "x", encoding="utf-8") as stream:  # "x": never replace a file
+        stream.write(text)
+    return target

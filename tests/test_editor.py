@@ -1,0 +1,152 @@
+"""The editor's workflow: `new`, `check` with editorial notes, `preview` (and --watch)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pypdf
+import yaml
+from click.testing import CliRunner
+
+from catalogue import preview as previewing
+from catalogue.build import build
+from catalogue.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def project(folder: Path, entries=("greenlab-skive", "carbon-20", "klimaalliancen-aarhus")):
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "catalogue.yaml", folder)
+    (folder / "entries").mkdir()
+    for slug in entries:
+        shutil.copy(ROOT / "entries" / f"{slug}.yaml", folder / "entries")
+    return folder
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+# ---------- new ----------
+
+def test_new_writes_every_field_with_danish_comments(tmp_path):
+    folder = project(tmp_path / "p", entries=())
+    result = invoke("new", "Grøn Ålborg-pris: Æblet", "--municipality", "Aalborg",
+                    "--project", str(folder))
+    assert result.exit_code == 0, result.output
+    path = folder / "entries" / "groen-aalborg-pris-aeblet.yaml"
+    assert "Wrote entries/groen-aalborg-pris-aeblet.yaml" in result.output
+    text = path.read_text("utf-8")
+    data = yaml.safe_load(text)
+    assert data["title"] == "Grøn Ålborg-pris: Æblet"
+    assert data["municipalities"] == ["Aalborg"]
+    assert data["contact"]["organisation"] == "Aalborg Kommune"
+    expected = {"title", "municipalities", "partners", "themes", "started", "status", "lead",
+                "about", "origin", "results", "key_figures", "advice", "quote", "image",
+                "contact", "links", "sources"}
+    assert set(data) == expected
+    assert "# Ingress: 2-3 sætninger" in text and "# \"Gode råd\"" in text
+
+
+def test_a_new_entry_tells_the_editor_what_to_fill_in(tmp_path):
+    folder = project(tmp_path / "p", entries=())
+    invoke("new", "Klimaklub Ærø", "-m", "Ærø", "-t", "energi", "--project", str(folder))
+    result = invoke("check", str(folder))
+    assert result.exit_code == 1
+    assert "entries/klimaklub-aeroe.yaml:27: lead: must not be empty" in result.output
+    assert "partners[0].name: must not be empty" in result.output
+    assert "contact: give at least one of email, phone or url" in result.output
+
+
+def test_new_refuses_to_overwrite(tmp_path):
+    folder = project(tmp_path / "p")
+    before = (folder / "entries" / "greenlab-skive.yaml").read_bytes()
+    result = invoke("new", "GreenLab Skive", "-m", "Skive", "--project", str(folder))
+    assert result.exit_code == 1
+    assert "entries/greenlab-skive.yaml already exists" in result.output
+    assert (folder / "entries" / "greenlab-skive.yaml").read_bytes() == before
+
+
+def test_new_refuses_an_unknown_municipality_with_a_suggestion(tmp_path):
+    folder = project(tmp_path / "p", entries=())
+    result = invoke("new", "Noget nyt", "-m", "Århus", "--project", str(folder))
+    assert result.exit_code == 1
+    assert "unknown municipality 'Århus'; did you mean 'Aarhus'?" in result.output
+    assert not list((folder / "entries").iterdir())
+
+
+# ---------- check ----------
+
+def test_check_gives_editorial_notes_without_failing(tmp_path):
+    folder = project(tmp_path / "p", entries=("greenlab-skive", "carbon-20"))
+    path = folder / "entries" / "greenlab-skive.yaml"
+    data = yaml.safe_load(path.read_text("utf-8"))
+    data["advice"][1] = "Sørg for " + "at alle parter kender planen og " * 6 + "deler den."
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, width=1000), "utf-8")
+    result = invoke("check", "--strict", str(folder))
+    assert result.exit_code == 0, result.output
+    assert "note: image: no photo: the spread shows the illustration" in result.output
+    assert "advice[1]: this piece of advice is" in result.output
+    assert "the theme 'transport' (Grøn transport) is not used by any entry" in result.output
+    assert result.output.rstrip().endswith("editorial notes).")
+
+
+def test_a_partner_named_twice_is_a_warning_that_fails_strict(tmp_path):
+    folder = project(tmp_path / "p")
+    path = folder / "entries" / "greenlab-skive.yaml"
+    data = yaml.safe_load(path.read_text("utf-8"))
+    data["partners"].append({"name": data["partners"][0]["name"].upper()})
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    assert invoke("check", str(folder)).exit_code == 0
+    result = invoke("check", "--strict", str(folder))
+    assert result.exit_code == 1
+    assert "is named twice; remove one" in result.output
+
+
+# ---------- preview ----------
+
+def test_preview_has_the_page_numbers_of_the_full_build(tmp_path):
+    folder = project(tmp_path / "p")
+    (written, *_) = build(folder, say=lambda m: None, only={"download"}).written
+    full = pypdf.PdfReader(written.path)
+    for slug in ("carbon-20", "klimaalliancen-aarhus"):
+        start = full.get_destination_page_number(full.named_destinations[slug]) + 1
+        result = invoke("preview", slug, str(folder))
+        assert result.exit_code == 0, result.output
+        assert f"pages {start}–{start + 1}" in result.output
+        spread = pypdf.PdfReader(folder / "output" / "preview" / f"{slug}.pdf")
+        assert len(spread.pages) == 2
+        left, right = (page.extract_text().split() for page in spread.pages)
+        assert left[-3:] == [str(start), "Grønne", "klimapartnerskaber"]
+        assert right[-1] == str(start + 1)
+        png = folder / "output" / "preview" / f"{slug}.png"
+        assert png.is_file()
+
+
+def test_preview_of_an_unknown_entry_suggests_one(tmp_path):
+    folder = project(tmp_path / "p")
+    result = invoke("preview", "greenlab-skiv", str(folder))
+    assert result.exit_code == 1
+    assert "there is no entries/greenlab-skiv.yaml; did you mean 'greenlab-skive'?" in \
+        result.output
+
+
+def test_watch_renders_on_every_save_and_survives_errors(tmp_path):
+    folder = project(tmp_path / "p", entries=("greenlab-skive",))
+    entry = folder / "entries" / "greenlab-skive.yaml"
+    good = entry.read_text("utf-8")
+    said: list[str] = []
+
+    def saves():
+        entry.write_text(good.replace("started: 2017", "started: 20177"), "utf-8")
+        yield {"modified"}
+        entry.write_text(good, "utf-8")
+        yield {"modified"}
+
+    previewing.watch(folder, "greenlab-skive", say=said.append, changes=saves())
+    text = "\n".join(said)
+    assert text.count("Wrote output/preview/greenlab-skive.pdf") == 2
+    assert "started: 20177 is not a possible start year" in text
+    assert "Waiting for the next save" in text
