@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import os
+import re
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,7 +13,7 @@ from pathlib import Path
 import pydantic
 from pydantic import BaseModel
 
-from . import municipalities, yamlsafe
+from . import images, municipalities, yamlsafe
 from .config import Edition
 from .danish import sort_key
 from .errors import Problem, ValidationFailed, relative
@@ -47,6 +49,13 @@ class EntryDoc:
     def dk2020_count(self) -> int:
         """How many of the entry's municipalities took part in DK2020."""
         return sum(m.dk2020 for m in self.municipalities)
+
+    @property
+    def web_address(self) -> str | None:
+        """Where a reader goes from paper: the first link, else the contact's web address."""
+        if self.entry.links:
+            return self.entry.links[0].url
+        return self.entry.contact.url
 
     @property
     def main_theme(self) -> str:
@@ -116,7 +125,7 @@ def _load_entry(root: Path, path: Path, context: dict, problems: list[Problem]) 
     if entry.image:
         problem = _check_image(root, entry.image.file)
         if problem:
-            problems.append(Problem(relative(path, root), located.line_of(("image", "file")),
+            problems.append(Problem(_name(path, root), located.line_of(("image", "file")),
                                     "image.file", problem))
             return None
     return EntryDoc(path.stem, path, entry, located)
@@ -125,9 +134,9 @@ def _load_entry(root: Path, path: Path, context: dict, problems: list[Problem]) 
 def _validate(path: Path, root: Path, model: type[BaseModel], context: dict,
               problems: list[Problem]) -> tuple[BaseModel | None, yamlsafe.Located | None]:
     """Parse and validate one file; on failure add its problems and return None."""
-    name = relative(path, root)
+    name = _name(path, root)
     try:
-        located = yamlsafe.parse(yamlsafe.decode(path.read_bytes()))
+        located = yamlsafe.parse(yamlsafe.decode(_read(path, root)))
     except yamlsafe.YamlProblem as exc:
         where = f" (column {exc.column})" if exc.column else ""
         problems.append(Problem(name, exc.line, None, f"{exc}{where}"))
@@ -236,15 +245,61 @@ def _flatten(annotation: object) -> list[object]:
 
 
 def _check_image(root: Path, file: str) -> str | None:
-    """What is wrong with an entry's photo path, or None."""
-    target = (root / file).resolve()
+    """What is wrong with an entry's photo (its path, then its content), or None.
+
+    Nothing outside the project is ever read: not a web address, not an absolute path,
+    not ../, not a link that leads out of the folder.
+    """
+    if _SCHEME.match(file):
+        where = "a web address" if _WEB.match(file) else "a link, not a file in the project"
+        return (f"{file!r} is {where}; the build never downloads or reads anything outside "
+                "the project: save the photo in images/ and write its path, e.g. "
+                "images/photo.jpg")
+    odd = next((c for c in file if c in _NOT_IN_PATHS), None)
+    if odd:
+        return (f"{file!r} contains {odd!r}, which cannot be used in the path of a photo; "
+                "rename the file with letters, digits, - and _ (and / between folders)")
+    lexical, target = Path(os.path.normpath(root / file)), (root / file).resolve()
     if not target.is_relative_to(root):
+        if lexical.is_relative_to(root):
+            return (f"{file!r} is a link to a file outside the project folder; copy the "
+                    "photo itself into images/")
         return f"{file!r} is outside the project folder; copy the photo into images/"
     if target.suffix.lower() not in IMAGE_TYPES:
         return f"{file!r} is not a JPEG or PNG photo; save it as .jpg or .png"
-    if not target.is_file():
+    if not target.exists():
         return f"{file!r} was not found; check the spelling and that the file is in the project"
-    return None
+    if not target.is_file():
+        return f"{file!r} is not an ordinary file; save the photo itself in images/"
+    return images.problem(target, file)
+
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+:")  # http:, file:, data: (not C: of Windows)
+_WEB = re.compile(r"(https?|ftp)://", re.IGNORECASE)
+_NOT_IN_PATHS = "#?%\\"  # they would change the file URL WeasyPrint reads the photo from
+
+
+def _read(path: Path, root: Path) -> bytes:
+    """A project file's bytes: never through a link out of the project, never a pipe or
+    device (which could block or never end), never more than an entry may hold."""
+    target = path.resolve()
+    if not target.is_relative_to(root):
+        raise yamlsafe.YamlProblem("the file is a link to a file outside the project folder; "
+                                   "copy the file itself into the project")
+    if not target.is_file():
+        raise yamlsafe.YamlProblem("this is not an ordinary file; remove it or replace it "
+                                   "with a YAML file")
+    yamlsafe.check_size(target.stat().st_size)
+    with target.open("rb") as stream:
+        return stream.read(yamlsafe.MAX_BYTES + 1)
+
+
+def _name(path: Path, root: Path) -> str:
+    """The file as the editor knows it, even when it is a link to somewhere else."""
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return relative(path, root)
 
 
 def _order(entries: list[EntryDoc], edition: Edition, root: Path,

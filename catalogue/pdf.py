@@ -6,22 +6,35 @@ import contextlib
 import logging
 import mimetypes
 import os
+import re
 import tempfile
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+from xml.etree import ElementTree
 
 import weasyprint
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from .errors import BuildFailed
 
-# What a render may read: our stylesheets, fonts, illustrations and photos. Nothing else.
+# What a render may read: our stylesheets, fonts, illustrations and photos. Nothing else:
+# no network, no data: URIs (the layouts and render.py generate none), no other file types.
 ALLOWED_SUFFIXES = {".css", ".otf", ".ttf", ".woff", ".woff2", ".svg", ".jpg", ".jpeg", ".png",
                     ".icc", ".icm"}
+# A photo must be what its name says: WeasyPrint would read anything Pillow cannot open
+# as SVG, with the SVG's own references.
+MAGIC = {".jpg": b"\xff\xd8\xff", ".jpeg": b"\xff\xd8\xff", ".png": b"\x89PNG\r\n\x1a\n"}
+MAX_FILE_BYTES = 64 * 1024 * 1024
+_CSS_URL = re.compile(r"url\(\s*['\"]?\s*([^'\")\s]*)", re.IGNORECASE)
 
 
 class SandboxFetcher(URLFetcher):
-    """Serves only files of allowed types inside the given folders; refuses the network."""
+    """Serves only files of allowed types inside the given folders; refuses the network.
+
+    Every check happens here, before WeasyPrint sees a byte: the URL must be a file
+    inside one of the roots after resolving links, of an allowed type, an ordinary file,
+    and an SVG (or anything that looks like XML) may only refer to its own parts.
+    """
 
     def __init__(self, roots: list[Path]):
         super().__init__(fail_on_errors=True)
@@ -31,21 +44,72 @@ class SandboxFetcher(URLFetcher):
     def fetch(self, url, headers=None):
         """Open an allowed local file, or stop the render with a clear reason."""
         parts = urlsplit(url)
-        if parts.scheme != "file":
-            self._refuse(url, "only files inside the project may be used")
+        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+            self._refuse(url, "only files inside the project may be used; nothing is "
+                         "downloaded")
         path = Path(unquote(parts.path)).resolve()
+        shown = self._shown(path)
         if not any(path.is_relative_to(root) for root in self.roots):
-            self._refuse(url, "the file is outside the project folder")
+            self._refuse(shown, "the file is outside the project folder")
         if path.suffix.lower() not in ALLOWED_SUFFIXES:
-            self._refuse(url, f"files of type {path.suffix or '(none)'} are not used")
+            self._refuse(shown, f"files of type {path.suffix or '(none)'} are not used")
         if not path.is_file():
-            self._refuse(url, "the file does not exist")
+            self._refuse(shown, "the file does not exist")
+        if path.stat().st_size > MAX_FILE_BYTES:
+            self._refuse(shown, f"the file is larger than {MAX_FILE_BYTES // 2**20} MB")
+        data = path.read_bytes()
+        magic = MAGIC.get(path.suffix.lower())
+        if magic and not data.startswith(magic):
+            self._refuse(shown, f"the file is not a {path.suffix[1:].upper()} picture, "
+                         "whatever its name says")
+        if path.suffix.lower() == ".svg" or data.lstrip()[:1] == b"<":
+            why = svg_problem(data)
+            if why:
+                self._refuse(shown, why)
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": mime})
+        return URLFetcherResponse(path.as_uri(), data, {"Content-Type": mime})
+
+    def _shown(self, path: Path) -> str:
+        """A path as a maintainer finds it: relative to the project, or the tool's folder."""
+        for number, root in enumerate(self.roots):
+            if path.is_relative_to(root):
+                return str(path.relative_to(root if number == 0 else root.parent))
+        return str(path)
 
     def _refuse(self, url: str, why: str):
         self.refused.append(f"{url}: {why}")
         raise FatalURLFetchingError(f"refused to load {url}: {why}")
+
+
+def svg_problem(data: bytes) -> str | None:
+    """Why an SVG may not be drawn, or None: it may only refer to its own parts (#id).
+
+    WeasyPrint fetches an SVG's <image>, <use>, @import and url() references itself,
+    and only logs a failure while drawing; so they are refused here, before any fetch.
+    """
+    if b"<!ENTITY" in data or b"<?xml-stylesheet" in data:
+        return "the SVG declares entities or a stylesheet; remove the <!ENTITY or " \
+               "<?xml-stylesheet lines"
+    try:
+        tree = ElementTree.fromstring(data)
+    except ElementTree.ParseError as exc:
+        return f"the SVG is not well-formed XML ({exc})"
+    for element in tree.iter():
+        texts = list(element.attrib.items())
+        if str(element.tag).rsplit("}", 1)[-1] == "style":
+            texts.append(("style", element.text or ""))
+        for name, value in texts:
+            local = str(name).rsplit("}", 1)[-1]
+            targets = _CSS_URL.findall(value)
+            if local in ("href", "src") and value.strip():
+                targets.append(value.strip())
+            if "@import" in value.lower():
+                targets.append("@import")
+            for target in targets:
+                if not target.startswith("#"):
+                    return (f"the SVG refers to {target}; an SVG may only refer to its own "
+                            "parts (#id), so embed or draw the picture in the SVG itself")
+    return None
 
 
 class _Collector(logging.Handler):

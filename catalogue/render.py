@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import jinja2
+import segno
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
@@ -66,6 +67,13 @@ def inline(text: str | None) -> Markup:
     return Markup(_MD.renderInline(" ".join((text or "").split())))
 
 
+def qr_code(url: str, colour: str = "#000000") -> Markup:
+    """A QR code for url as inline vector SVG (scaled by CSS), for the printed page."""
+    code = segno.make(url, error="m")
+    return Markup(code.svg_inline(border=0, omitsize=True, dark=colour,
+                                  svgclass="qr-code", lineclass=None))
+
+
 def tint(colour: str, amount: float = 0.14) -> str:
     """A light tint of a #RRGGBB colour (amount of colour over white)."""
     rgb = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
@@ -118,7 +126,7 @@ def environment(layouts: Path) -> jinja2.Environment:
                              lstrip_blocks=True)
     env.filters.update(markdown=markdown, inline=inline, number=danish.number,
                        quantity=danish.quantity, date=danish.date, tint=tint,
-                       month_year=danish.month_year, short_url=short_url)
+                       month_year=danish.month_year, short_url=short_url, qr=qr_code)
     return env
 
 

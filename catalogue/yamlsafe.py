@@ -76,11 +76,16 @@ class Located:
         return self.lines.get((), 1)
 
 
+def check_size(size: int) -> None:
+    """Refuse a file too large to be an entry, before reading it."""
+    if size > MAX_BYTES:
+        raise YamlProblem(f"the file is {size // 1024} KB; an entry may be at most "
+                          f"{MAX_BYTES // 1024} KB. Is this the right file?")
+
+
 def decode(raw: bytes) -> str:
     """Bytes to text, refusing what an editor should fix rather than what we should guess."""
-    if len(raw) > MAX_BYTES:
-        raise YamlProblem(f"the file is {len(raw) // 1024} KB; an entry may be at most "
-                          f"{MAX_BYTES // 1024} KB. Is this the right file?")
+    check_size(len(raw))
     if raw.startswith(b"\xef\xbb\xbf"):
         raise YamlProblem("the file starts with a byte-order mark (BOM); save it as "
                           "'UTF-8' without BOM", 1, 1)

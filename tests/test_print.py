@@ -218,3 +218,25 @@ def test_a_missing_profile_is_a_validation_error(tmp_path):
     line = len((ROOT / "catalogue.yaml").read_text("utf-8").splitlines()) + 2
     assert (f"catalogue.yaml:{line}: print.icc_profile: 'profiles/trykkeri.icc' is not an ICC "
             "profile in the project folder") in result.output
+
+
+def test_each_printed_spread_has_a_qr_code_that_decodes_to_its_address(printed):
+    import pypdfium2
+    import zxingcpp
+
+    from catalogue.load import load_project
+
+    folder, reader = printed
+    document = pypdfium2.PdfDocument(folder / "output" / "groenne-klimapartnerskaber-2026-tryk.pdf")
+    for doc in load_project(folder).entries:
+        right = reader.get_destination_page_number(reader.named_destinations[doc.slug]) + 1
+        image = document[right].render(scale=300 / 72).to_pil()
+        decoded = [r.text for r in zxingcpp.read_barcodes(image)]
+        assert decoded == [doc.web_address], doc.slug
+        assert "Scan koden, eller gå til" in reader.pages[right].extract_text()
+
+
+def test_the_download_edition_has_links_instead_of_qr_codes(printed):
+    folder, _ = printed
+    download = pypdf.PdfReader(folder / "output" / "groenne-klimapartnerskaber-2026.pdf")
+    assert not any("Scan koden" in page.extract_text() for page in download.pages)
