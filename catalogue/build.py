@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import check, impose, pdf, preflight, render, review
+from . import check, impose, pdf, preflight, render
+from .review import check_only
 from .editions import PdfEdition, for_project
 from .danish import slug
 from .errors import BuildFailed, Problem, ValidationFailed, relative
@@ -44,22 +45,6 @@ class Result:
 def output_name(project: Project) -> str:
     """The download edition's file name: title and year, e.g. groenne-klimapartnerskaber-2026."""
     return f"{slug(project.edition.title)}-{project.edition.year}"
-
-
-def check_only(root: Path, strict: bool = False, say: Say = print) -> Project:
-    """Validate catalogue.yaml and every entry; raise ValidationFailed on any problem.
-
-    Editorial notes (review.py) are kept in project.notes; warnings fail --strict.
-    """
-    project = load_project(root)
-    found = review.review(project)
-    project.warnings += [p for p in found if p.severity == "warning"]
-    project.notes = [p for p in found if p.severity == "note"]
-    count = len(project.entries)
-    say(f"Validated catalogue.yaml and {count} {'entry' if count == 1 else 'entries'}")
-    if strict and project.warnings:
-        raise ValidationFailed.from_problems(project.warnings)
-    return project
 
 
 BOOKLETS = {"a3": "haefte-a4-paa-a3", "a4": "haefte-a5-paa-a4"}

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import click
 
-from . import build as recipe
 from . import preflight
 from .errors import CatalogueError, relative
 
@@ -69,7 +68,9 @@ def main() -> None:
 def check(project: Path, strict: bool) -> None:
     """Validate catalogue.yaml and every entry; report every problem at once."""
     try:
-        loaded = recipe.check_only(project, strict, say=lambda m: None)
+        from .review import check_only  # no WeasyPrint import: check starts fast
+
+        loaded = check_only(project, strict, say=lambda m: None)
     except CatalogueError as error:
         _fail(error)
     for problem in loaded.warnings + loaded.notes:
@@ -94,7 +95,9 @@ def build(project: Path, strict: bool, editions: tuple[str, ...], booklet: bool)
     """Validate, lay out and write the catalogue PDFs to output/."""
     try:
         with _status(sys.stderr.isatty()) as say:
-            result = recipe.build(project, strict, say=say, only=set(editions) or None,
+            from .build import build as build_catalogue
+
+            result = build_catalogue(project, strict, say=say, only=set(editions) or None,
                                   booklet=booklet)
     except CatalogueError as error:
         _fail(error)

@@ -1,12 +1,16 @@
-"""Editorial notes on a valid project: what will not look right, though nothing is wrong.
+"""Validation as `catalogue check` runs it, and editorial notes on a valid project.
 
-Notes never stop a build (not even with --strict); `catalogue check` shows them.
+Notes point at what will not look right, though nothing is wrong; they never stop a build
+(not even with --strict). This module does not import WeasyPrint, so `check` starts fast.
 """
 
 from __future__ import annotations
 
-from .errors import Problem, relative
-from .load import Project
+from pathlib import Path
+from typing import Callable
+
+from .errors import Problem, ValidationFailed, relative
+from .load import Project, load_project
 
 # Measured on the layouts: the lead (12 pt sans, 111 mm) holds about 6 lines of ~62
 # characters below a two-line title; an advice item (8.6 pt sans, 43.5 mm) about 30
@@ -48,3 +52,20 @@ def review(project: Project) -> list[Problem]:
                                  f"({label}) is not used by any entry; the register will "
                                  "not list it", "note"))
     return notes
+
+
+def check_only(root: Path, strict: bool = False,
+               say: Callable[[str], None] = print) -> Project:
+    """Validate catalogue.yaml and every entry; raise ValidationFailed on any problem.
+
+    Editorial notes (review.py) are kept in project.notes; warnings fail --strict.
+    """
+    project = load_project(root)
+    found = review(project)
+    project.warnings += [p for p in found if p.severity == "warning"]
+    project.notes = [p for p in found if p.severity == "note"]
+    count = len(project.entries)
+    say(f"Validated catalogue.yaml and {count} {'entry' if count == 1 else 'entries'}")
+    if strict and project.warnings:
+        raise ValidationFailed.from_problems(project.warnings)
+    return project

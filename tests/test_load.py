@@ -134,7 +134,7 @@ CASES = [
      "address; write it in full, starting with https://", 1),
     ("yaml-syntax-error.yaml",
      "entries/yaml-syntax-error.yaml:6: YAML syntax error: mapping values are not allowed "
-     "here; if the text contains ': ', put the whole text in quotes or use a block (|) "
+     "in this context; if the text contains ': ', put the whole text in quotes or use a block (|) "
      "(column 34)", 1),
     ("tab-indentation.yaml",
      "entries/tab-indentation.yaml:20: a tab is used for indentation; YAML needs spaces "
