@@ -2,32 +2,17 @@
 
 from __future__ import annotations
 
-import random
 import shutil
 from pathlib import Path
 
 import pypdf
 import pytest
-from PIL import Image, ImageDraw, ImageFilter
 
+from catalogue.bench import synthetic_photo  # the benchmark's photos: 2400 x 1600
 from catalogue.build import build
 
 ROOT = Path(__file__).resolve().parent.parent
 KB = 1024
-
-
-def photo(path: Path, seed: int, size=(2400, 1600)) -> None:
-    """A photo-like test image: soft shapes over a gradient, with a little grain."""
-    rng = random.Random(seed)
-    image = Image.linear_gradient("L").resize(size).convert("RGB")
-    draw = ImageDraw.Draw(image)
-    for _ in range(60):
-        x, y, r = rng.randrange(size[0]), rng.randrange(size[1]), rng.randrange(20, 300)
-        draw.ellipse([x - r, y - r, x + r, y + r],
-                     fill=tuple(rng.randrange(256) for _ in range(3)))
-    image = image.filter(ImageFilter.GaussianBlur(3))
-    grain = Image.effect_noise(size, 12).convert("RGB")
-    Image.blend(image, grain, 0.08).save(path, quality=90)
 
 
 SMALL = ("greenlab-skive", "carbon-20")
@@ -44,7 +29,7 @@ def project_copy(folder: Path, photos: bool = False, only: tuple[str, ...] = ())
     if photos:
         (folder / "images").mkdir()
         for seed, entry in enumerate(sorted((folder / "entries").glob("*.yaml"))):
-            photo(folder / "images" / f"{entry.stem}.jpg", seed)
+            synthetic_photo(folder / "images" / f"{entry.stem}.jpg", seed)
             entry.write_text(entry.read_text("utf-8") + (
                 f"image:\n  file: images/{entry.stem}.jpg\n  alt: Testfoto {seed}\n"
                 "  credit: Testfotograf\n"), "utf-8")
