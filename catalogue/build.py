@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import check, impose, pdf, preflight, render
+from . import cache, check, impose, pdf, preflight, render
 from .review import check_only
 from .editions import PdfEdition, for_project
 from .danish import slug
@@ -116,8 +116,15 @@ def _lay_out(project: Project, edition: PdfEdition, strict: bool, pages: int | N
     layouts = render.layouts_dir(project.root)
     roots = [project.root, layouts, layouts.parent / "fonts"]
 
+    photos = {}
+    if edition.photo_size:
+        photos = {doc.slug: cache.downsampled(project.root, project.root / doc.entry.image.file,
+                                              edition.photo_size, edition.photo_quality).as_uri()
+                  for doc in project.entries if doc.entry.image}
+
     def lay_out(fillers: int):
-        html = render.render_html(project, edition.key, created(project), fillers)
+        html = render.render_html(project, edition.key, created(project), fillers,
+                                  **({"photos": photos} if photos else {}))
         return pdf.render(html, project.root, roots, edition.page_css, **edition.options)
 
     document = lay_out(0 if edition.key != "print" else (-(pages or 0)) % 4)

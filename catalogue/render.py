@@ -135,19 +135,22 @@ def render_html(project: Project, edition_kind: str = "download",
                 template: str = "catalogue.html.j2", **extra) -> str:
     """The catalogue (or another layout in layouts/) as one HTML document for WeasyPrint.
 
-    extra overrides template variables, e.g. entries=[one] for a preview.
+    extra overrides template variables, e.g. entries=[one] for a preview, or photos (slug ->
+    address) for downsampled copies.
     """
     layouts = layouts_dir(project.root)
     edition = project.edition
     colours = {key: edition.colours.themes.get(key, edition.colours.primary)
                for key in edition.themes}
     credits = [(doc, doc.entry.image) for doc in project.entries if doc.entry.image]
+    photos = {doc.slug: (project.root / doc.entry.image.file).as_uri()
+              for doc in project.entries if doc.entry.image}
     variables = dict(
         edition=edition, entries=project.entries, kind=edition_kind, fillers=fillers,
         colours=colours, indexes=indexes(project), credits=credits,
         municipalities=municipalities, layouts=layouts.as_uri(),
         created=(created or datetime.datetime.combine(
             edition.publication_date, datetime.time(), datetime.timezone.utc)),
-        root=project.root.as_uri())
+        photos=photos, root=project.root.as_uri())
     variables.update(extra)
     return environment(layouts).get_template(template).render(**variables)

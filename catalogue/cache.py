@@ -1,0 +1,71 @@
+"""A content-addressed cache in <project>/.cache: work that an unchanged input never repeats.
+
+Every entry is named by the SHA-256 of everything that determines it (the input's bytes,
+the parameters, and CACHE_VERSION for the code that makes it), so a changed input can never
+hit a stale entry. An entry that cannot be read back is made again. `make clean` removes
+the folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+from PIL import Image, ImageOps
+
+CACHE_VERSION = "1"
+FOLDER = ".cache"
+
+
+def key(*parts: bytes | str) -> str:
+    """The content address of some inputs."""
+    digest = hashlib.sha256(CACHE_VERSION.encode())
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "big") + data)
+    return digest.hexdigest()
+
+
+def downsampled(root: Path, source: Path, max_size: tuple[int, int], quality: int) -> Path:
+    """The photo at most max_size (covering, not fitting, so object-fit: cover stays sharp),
+    upright, in sRGB; JPEG stays JPEG (at quality), PNG stays lossless PNG."""
+    data = source.read_bytes()
+    suffix = ".png" if source.suffix.lower() == ".png" else ".jpg"
+    target = root / FOLDER / "images" / f"{key(data, repr(max_size), str(quality))}{suffix}"
+    if _readable(target):
+        return target
+    with Image.open(source) as image:
+        image = ImageOps.exif_transpose(image)  # upright; the copy carries no orientation
+        scale = max(max_size[0] / image.width, max_size[1] / image.height)
+        if scale < 1:
+            image = image.resize((round(image.width * scale), round(image.height * scale)),
+                                 Image.Resampling.LANCZOS)
+        if suffix == ".jpg":
+            image = image.convert("RGB")
+        _save(image, target, quality)
+    return target
+
+
+def _readable(path: Path) -> bool:
+    try:
+        with Image.open(path) as image:
+            image.load()
+        return True
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return False
+
+
+def _save(image: Image.Image, target: Path, quality: int) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=".part-", suffix=target.suffix, dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            if target.suffix == ".png":
+                image.save(stream, format="PNG", optimize=True)
+            else:
+                image.save(stream, format="JPEG", quality=quality, optimize=True)
+        os.replace(temp, target)
+    finally:
+        Path(temp).unlink(missing_ok=True)

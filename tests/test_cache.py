@@ -1,0 +1,75 @@
+"""The cache: content-addressed, never stale, self-healing, and invisible in the result."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from PIL import Image
+
+from catalogue import cache
+from catalogue.bench import synthetic_photo
+from catalogue.build import build
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_same_photo_is_made_once_and_a_changed_one_again(tmp_path):
+    source = tmp_path / "foto.jpg"
+    synthetic_photo(source, 1)
+    first = cache.downsampled(tmp_path, source, (1430, 880), 80)
+    assert first.parent == tmp_path / ".cache" / "images"
+    with Image.open(first) as image:
+        assert image.size == (1430, 953)  # covers 1430 x 880, proportions kept
+    mtime = first.stat().st_mtime_ns
+    assert cache.downsampled(tmp_path, source, (1430, 880), 80) == first
+    assert first.stat().st_mtime_ns == mtime  # reused, not made again
+    synthetic_photo(source, 2)  # the editor replaces the photo
+    assert cache.downsampled(tmp_path, source, (1430, 880), 80) != first
+    assert cache.downsampled(tmp_path, source, (1430, 880), 70) != first  # other options
+
+
+def test_a_corrupt_entry_is_made_again(tmp_path):
+    source = tmp_path / "foto.jpg"
+    synthetic_photo(source, 1)
+    made = cache.downsampled(tmp_path, source, (1430, 880), 80)
+    made.write_bytes(made.read_bytes()[:200])  # truncated, e.g. by a full disk
+    again = cache.downsampled(tmp_path, source, (1430, 880), 80)
+    assert again == made
+    with Image.open(again) as image:
+        image.load()
+        assert image.size == (1430, 953)
+
+
+def test_a_rotated_photo_is_cached_upright(tmp_path):
+    source = tmp_path / "foto.jpg"
+    image = Image.new("RGB", (3000, 2000), "#335544")
+    exif = image.getexif()
+    exif[0x0112] = 6  # the camera was turned: show rotated 90 degrees
+    image.save(source, exif=exif)
+    with Image.open(cache.downsampled(tmp_path, source, (1430, 880), 80)) as upright:
+        assert upright.height > upright.width
+
+
+def test_a_cached_build_gives_the_same_bytes_as_a_clean_one(tmp_path):
+    project = tmp_path / "p"
+    project.mkdir()
+    shutil.copy(ROOT / "catalogue.yaml", project)
+    (project / "entries").mkdir()
+    (project / "images").mkdir()
+    shutil.copy(ROOT / "entries" / "greenlab-skive.yaml", project / "entries")
+    synthetic_photo(project / "images" / "foto.jpg", 3)
+    entry = project / "entries" / "greenlab-skive.yaml"
+    entry.write_text(entry.read_text("utf-8") + (
+        "image:\n  file: images/foto.jpg\n  alt: Foto\n  credit: Test\n"), "utf-8")
+
+    def download(out: str) -> bytes:
+        (written,) = build(project, say=lambda m: None, output=tmp_path / out,
+                           only={"download"}).written
+        return written.path.read_bytes()
+
+    clean = download("a")
+    assert list((project / ".cache" / "images").iterdir())
+    assert download("b") == clean  # from the cache
+    shutil.rmtree(project / ".cache")
+    assert download("c") == clean  # made afresh
