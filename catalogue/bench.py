@@ -19,7 +19,7 @@ import yaml
 from PIL import Image, ImageDraw, ImageFilter
 
 from . import municipalities
-from .render import TOOL_ROOT
+from .paths import TOOL_ROOT
 
 SIZES = (10, 50, 100)
 WORDS = ("kommunen virksomhederne partnerskabet energi varme affald ressourcer samarbejde "

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import cache, check, impose, pdf, preflight, render
+from .paths import layouts_dir
 from .review import check_only
 from .editions import PdfEdition, for_project
 from .danish import slug
@@ -113,7 +114,7 @@ def _lay_out(project: Project, edition: PdfEdition, strict: bool, pages: int | N
     stitching); the padding comes from the page count of an edition already laid out
     (the editions paginate alike), else from a first layout of its own.
     """
-    layouts = render.layouts_dir(project.root)
+    layouts = layouts_dir(project.root)
     roots = [project.root, layouts, layouts.parent / "fonts"]
 
     photos = {}

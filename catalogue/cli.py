@@ -123,10 +123,11 @@ def build(project: Path, strict: bool, editions: tuple[str, ...], booklet: bool)
               help="The project folder (default: the current folder).")
 def new(title: str, municipality: str, theme: str, project: Path) -> None:
     """Start a new entry: entries/<slug>.yaml with every field, explained in Danish."""
-    from .scaffold import new_entry
+    from .scaffold import new_entry, theme_vocabulary
 
     try:
-        path = new_entry(project.resolve(), title, municipality, theme)
+        themes = theme_vocabulary(project.resolve())
+        path = new_entry(project.resolve(), title, municipality, theme, themes)
     except CatalogueError as error:
         _fail(error)
     click.echo(f"Wrote {relative(path, project.resolve())}; fill it in and run 'make check'.")

@@ -18,6 +18,7 @@ from .config import Edition
 from .danish import sort_key
 from .errors import Problem, ValidationFailed, relative
 from .model import Entry
+from .paths import layouts_dir
 
 IMAGE_TYPES = {".jpg", ".jpeg", ".png"}
 
@@ -105,6 +106,13 @@ def _load_edition(root: Path, problems: list[Problem]) -> Edition | None:
                                 "every project needs one (see README)"))
         return None
     edition, located = _validate(path, root, Edition, {}, problems)
+    illustrations = layouts_dir(root) / "illustrations"
+    for theme in (edition.themes if edition else {}):
+        if not (illustrations / f"{theme}.svg").is_file():
+            problems.append(Problem("catalogue.yaml", located.line_of(("themes", theme)),
+                                    f"themes.{theme}", f"there is no illustration for this "
+                                    f"theme; add {relative(illustrations, root)}/{theme}.svg "
+                                    "(it is shown on spreads without a photo)"))
     profile = edition.print.icc_profile if edition else None
     if profile:
         target = (root / profile).resolve()
@@ -164,10 +172,13 @@ def _validate(path: Path, root: Path, model: type[BaseModel], context: dict,
 
 
 def _field_path(loc: tuple) -> str:
-    """('partners', 1, 'cvr') -> 'partners[1].cvr'."""
+    """('partners', 1, 'cvr') -> 'partners[1].cvr'; a key's own error ends in '(the key)'."""
     text = ""
     for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        if part == "[key]":
+            text += " (the key)"
+        else:
+            text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return text
 
 
@@ -199,6 +210,8 @@ def _message(error: dict, model: type[BaseModel]) -> str:
         return f"may have at most {ctx['max_length']} items, has {ctx['actual_length']}"
     if kind == "literal_error":
         return f"{value!r} is not allowed; write one of {ctx['expected']}"
+    if kind == "bool_type":
+        return f"write true or false (not {value!r})"
     if kind.startswith("date"):
         return "expected a date written as YYYY-MM-DD, for example 2023-01-18"
     return error["msg"]

@@ -23,14 +23,14 @@ def describe(path: Path, edition: str, layout: dict) -> dict:
     """One edition's preflight facts, from its PDF and from the layout checks."""
     reader = pypdf.PdfReader(path)
     first = reader.pages[0]
-    trim, media = first.trimbox, first.mediabox
+    trim, bleed = first.trimbox, first.bleedbox
     return {
         "edition": edition,
         "file": path.name,
         "pages": len(reader.pages),
         "trim_mm": [round(float(trim.width) / PT_PER_MM, 1),
                     round(float(trim.height) / PT_PER_MM, 1)],
-        "bleed_mm": round((float(media.width) - float(trim.width)) / 2 / PT_PER_MM, 1),
+        "bleed_mm": round((float(bleed.width) - float(trim.width)) / 2 / PT_PER_MM, 1),
         "pdf_x": "/OutputIntents" in reader.trailer["/Root"],
         "tagged": "/StructTreeRoot" in reader.trailer["/Root"],
         "fonts": _fonts(reader),

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from pathlib import Path
 from typing import Callable, Iterable
 
 from PIL import Image
 
-from . import pdf, render
+from . import check, pdf, render
+from .paths import layouts_dir
 from .build import check_only, created
 from .errors import CatalogueError, relative
 from .load import Project
@@ -34,7 +36,7 @@ def preview(root: Path, slug: str, say: Callable[[str], None] = print) -> tuple[
     project = check_only(root, say=lambda message: None)
     slugs = [doc.slug for doc in project.entries]
     if slug not in slugs:
-        close = difflib.get_close_matches(slug, slugs, n=1)
+        close = [s for s in slugs if slug in s] or difflib.get_close_matches(slug, slugs, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         raise CatalogueError(f"there is no entries/{slug}.yaml{hint}")
     doc = project.entries[slugs.index(slug)]
@@ -42,14 +44,19 @@ def preview(root: Path, slug: str, say: Callable[[str], None] = print) -> tuple[
     html = render.render_html(project, created=created(project), template="preview.html.j2",
                               entries=[doc], first_page=first)
     document = pdf.render(html, project.root, _roots(project))
-    spread = document.copy(document.pages[1:3])  # drop the blank first page
+    # Drop the blank first page; keep every page the spread fills, so overflow shows.
+    spread = document.copy(document.pages[1:])
+    subset = dataclasses.replace(project, entries=[doc])
+    for problem in check.fit_problems(check.measure(document, subset), subset, strict=False):
+        say(str(problem))
     folder = project.root / "output" / "preview"
     target = folder / f"{slug}.pdf"
     with pdf.atomic_target(target) as temp:
         spread.write_pdf(temp)
     png = folder / f"{slug}.png"
     _side_by_side(page_images(target, scale=100 / 72)).save(png)
-    say(f"Wrote {relative(target, project.root)} and {png.name}: pages {first}–{first + 1}")
+    last = first + len(spread.pages) - 1
+    say(f"Wrote {relative(target, project.root)} and {png.name}: pages {first}–{last}")
     return target, png
 
 
@@ -60,7 +67,7 @@ def watch(root: Path, slug: str, say: Callable[[str], None] = print,
     if changes is None:
         import watchfiles
 
-        paths = [root / "entries", root / "catalogue.yaml", render.layouts_dir(root)]
+        paths = [root / "entries", root / "images", root / "catalogue.yaml", layouts_dir(root)]
         changes = watchfiles.watch(*[p for p in paths if p.exists()])
     _preview_reporting(root, slug, say)
     for _ in changes:
@@ -76,7 +83,7 @@ def _preview_reporting(root: Path, slug: str, say: Callable[[str], None]) -> Non
 
 
 def _roots(project: Project) -> list[Path]:
-    layouts = render.layouts_dir(project.root)
+    layouts = layouts_dir(project.root)
     return [project.root, layouts, layouts.parent / "fonts"]
 
 

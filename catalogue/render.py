@@ -15,8 +15,7 @@ from markupsafe import Markup
 
 from . import danish, municipalities
 from .load import EntryDoc, Project
-
-TOOL_ROOT = Path(__file__).resolve().parent.parent
+from .paths import layouts_dir
 
 _UNITS = r"(%|tons?\b|t\b|kr\.|mio\.|mia\.|km\b|m²|m³|m2\b|m3\b|MW\b|GWh\b|kWh\b|ha\b|år\b|" \
          r"virksomheder\b|procent\b|pct\.|jobs?\b|arbejdspladser\b|medarbejdere\b)"
@@ -111,12 +110,6 @@ def indexes(project: Project) -> dict[str, list[IndexLine]]:
                 for k, v in sorted(groups.items(), key=lambda kv: danish.sort_key(kv[0]))]
 
     return {"municipality": lines(by_muni), "region": lines(by_region), "theme": lines(by_theme)}
-
-
-def layouts_dir(root: Path) -> Path:
-    """The project's own layouts/, or the ones that come with the tool."""
-    own = root / "layouts"
-    return own if (own / "catalogue.html.j2").is_file() else TOOL_ROOT / "layouts"
 
 
 def environment(layouts: Path) -> jinja2.Environment:

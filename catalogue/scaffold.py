@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import datetime
 from pathlib import Path
 
-from . import municipalities
+from . import municipalities, yamlsafe
 from .danish import slug
 from .errors import CatalogueError
 
@@ -31,8 +30,8 @@ partners:
 # Temaer fra catalogue.yaml; det første giver opslaget farve og illustration.
 themes: [{theme}]
 
-# Året partnerskabet startede, og om det er aktiv eller afsluttet.
-started: {year}
+# Året partnerskabet startede (fx 2021), og om det er aktiv eller afsluttet.
+started: null
 status: aktiv
 
 # Ingress: 2-3 sætninger om hvem, hvor og hvad (højst 450 tegn).
@@ -79,8 +78,15 @@ sources: []
 '''
 
 
-def new_entry(root: Path, title: str, municipality: str, theme: str = "") -> Path:
-    """Write entries/<slug>.yaml for a new partnership; never overwrite an existing entry."""
+def new_entry(root: Path, title: str, municipality: str, theme: str = "",
+              themes: dict[str, str] | None = None) -> Path:
+    """Write entries/<slug>.yaml for a new partnership; never overwrite an existing entry.
+
+    themes is the vocabulary of catalogue.yaml, to check theme against.
+    """
+    if theme and themes is not None and theme not in themes:
+        raise CatalogueError(f"unknown theme {theme!r}; the themes in catalogue.yaml are: "
+                             f"{', '.join(themes)}")
     found = municipalities.get(municipality)
     if found is None:
         close = municipalities.suggest(municipality)
@@ -95,8 +101,17 @@ def new_entry(root: Path, title: str, municipality: str, theme: str = "") -> Pat
                              "another title")
     target.parent.mkdir(parents=True, exist_ok=True)
     text = TEMPLATE.format(title=title.replace('"', "'"), municipality=found.name,
-                           theme=theme, year=datetime.date.today().year,
-                           organisation=found.official_name)
+                           theme=theme, organisation=found.official_name)
     with open(target, "x", encoding="utf-8") as stream:  # "x": never replace a file
         stream.write(text)
     return target
+
+
+def theme_vocabulary(root: Path) -> dict[str, str] | None:
+    """The themes of catalogue.yaml, or None when it cannot be read (check will say why)."""
+    try:
+        data = yamlsafe.parse(yamlsafe.decode((root / "catalogue.yaml").read_bytes())).data
+    except (OSError, yamlsafe.YamlProblem):
+        return None
+    themes = data.get("themes") if isinstance(data, dict) else None
+    return themes if isinstance(themes, dict) else None

@@ -150,3 +150,48 @@ def test_watch_renders_on_every_save_and_survives_errors(tmp_path):
     assert text.count("Wrote output/preview/greenlab-skive.pdf") == 2
     assert "started: 20177 is not a possible start year" in text
     assert "Waiting for the next save" in text
+
+
+def test_new_checks_the_theme_and_leaves_the_year_to_the_editor(tmp_path):
+    folder = project(tmp_path / "p", entries=())
+    result = invoke("new", "Noget nyt", "-m", "Vejle", "-t", "vand", "--project", str(folder))
+    assert result.exit_code == 1
+    assert "unknown theme 'vand'; the themes in catalogue.yaml are: energi" in result.output
+    invoke("new", "Noget nyt", "-m", "Vejle", "-t", "energi", "--project", str(folder))
+    result = invoke("check", str(folder))
+    assert "started: expected a whole number such as 2021, got nothing" in result.output
+
+
+def test_preview_shows_and_reports_a_spread_that_runs_over(tmp_path):
+    folder = project(tmp_path / "p", entries=("greenlab-skive",))
+    path = folder / "entries" / "greenlab-skive.yaml"
+    data = yaml.safe_load(path.read_text("utf-8"))
+    data["about"] = "\n\n".join(["Partnerskabet arbejder videre med planen. " * 12] * 8)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    result = invoke("preview", "greenlab", str(folder))
+    assert "there is no entries/greenlab.yaml; did you mean 'greenlab-skive'?" in result.output
+    result = invoke("preview", "entries/greenlab-skive.yaml", str(folder))  # a path works too
+    assert result.exit_code == 0, result.output
+    assert "warning: the spread runs" in result.output
+    spread = pypdf.PdfReader(folder / "output" / "preview" / "greenlab-skive.pdf")
+    assert len(spread.pages) > 2
+    assert f"pages 4–{3 + len(spread.pages)}" in result.output
+
+
+def test_a_theme_without_an_illustration_is_an_error_before_layout(tmp_path):
+    folder = project(tmp_path / "p", entries=("greenlab-skive",))
+    config = folder / "catalogue.yaml"
+    config.write_text(config.read_text("utf-8").replace(
+        "  indkoeb: Grønne indkøb\n", "  indkoeb: Grønne indkøb\n  vand: Vand\n"), "utf-8")
+    result = invoke("check", str(folder))
+    assert result.exit_code == 1
+    assert ("themes.vand: there is no illustration for this theme; add "
+            "layouts/illustrations/vand.svg") in result.output.replace(str(ROOT) + "/", "")
+
+
+def test_yes_and_no_settings_say_true_or_false(tmp_path):
+    folder = project(tmp_path / "p", entries=("greenlab-skive",))
+    config = folder / "catalogue.yaml"
+    config.write_text(config.read_text("utf-8") + "print:\n  crop_marks: ja\n", "utf-8")
+    result = invoke("check", str(folder))
+    assert "print.crop_marks: write true or false (not 'ja')" in result.output
