@@ -5,7 +5,7 @@ CAT    := $(VENV)/bin/catalogue
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := all
-.PHONY: all build print booklet check test proof bench preflight help clean system-deps
+.PHONY: all build print booklet check test fuzz proof bench preflight help clean system-deps
 
 all: build ## Set everything up, validate and build the catalogue into output/
 
@@ -26,6 +26,9 @@ check: $(STAMP) ## Validate entries and catalogue.yaml only, report every proble
 
 test: $(STAMP) ## Run the whole test suite
 	$(PY) -m pytest -q
+
+fuzz: $(STAMP) ## Fuzz the loader with thousands of generated entries (a few minutes)
+	CATALOGUE_FUZZ=long $(PY) -m pytest -q tests/test_fuzz.py
 
 proof: $(STAMP) ## Render every page to PNG (and a contact sheet) in output/proof/
 	$(CAT) proof .

@@ -1,19 +1,23 @@
-"""Photos checked before anything is rendered: a real JPEG or PNG, whole, still, printable.
+"""Photos checked before anything is rendered: inside the project, a real JPEG or PNG,
+whole, still and printable.
 
 WeasyPrint only logs a photo it cannot read and prints the page without it, and Pillow
-decodes whatever size a file claims. So every entry's photo is opened here first, with
-a pixel limit, and decoded once in full; what cannot be printed is reported with the
-entry's file, line and field like any other validation problem.
+decodes whatever size a file claims. So every entry's photo is found here first (never
+outside the project), opened with a pixel limit and decoded once in full; what cannot be
+printed is reported with the entry's file, line and field like any other validation problem.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
+import re
 import warnings
 from pathlib import Path
 
 from PIL import Image, ImageFile, UnidentifiedImageError
 
+IMAGE_TYPES = {".jpg", ".jpeg", ".png"}
 MAX_PIXELS = 60_000_000  # 60 megapixels (e.g. 9500 × 6300): more than any A4 print needs
 MAX_FILE_BYTES = 50 * 1024 * 1024
 # What Pillow calls the formats we accept (MPO: a camera JPEG with a second, hidden frame).
@@ -25,6 +29,39 @@ _MODE_NAMES = {"I;16": "a 16-bit grey-scale picture", "I;16B": "a 16-bit grey-sc
                "I;16L": "a 16-bit grey-scale picture", "I": "a 32-bit grey-scale picture",
                "F": "a floating-point picture"}
 _FIX = "export the photo again as an ordinary JPEG or PNG"
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+:")  # http:, file:, data: (not C: of Windows)
+_WEB = re.compile(r"(https?|ftp)://", re.IGNORECASE)
+_NOT_IN_PATHS = "#?%\\"  # they would change the file URL WeasyPrint reads the photo from
+
+
+def check(root: Path, file: str) -> str | None:
+    """What is wrong with an entry's photo (its path, then its content), or None.
+
+    Nothing outside the project is ever read: not a web address, not an absolute path,
+    not ../, not a link that leads out of the folder.
+    """
+    if _SCHEME.match(file):
+        where = "a web address" if _WEB.match(file) else "a link, not a file in the project"
+        return (f"{file!r} is {where}; the build never downloads or reads anything outside "
+                "the project: save the photo in images/ and write its path, e.g. "
+                "images/photo.jpg")
+    odd = next((c for c in file if c in _NOT_IN_PATHS), None)
+    if odd:
+        return (f"{file!r} contains {odd!r}, which cannot be used in the path of a photo; "
+                "rename the file with letters, digits, - and _ (and / between folders)")
+    lexical, target = Path(os.path.normpath(root / file)), (root / file).resolve()
+    if not target.is_relative_to(root):
+        if lexical.is_relative_to(root):
+            return (f"{file!r} is a link to a file outside the project folder; copy the "
+                    "photo itself into images/")
+        return f"{file!r} is outside the project folder; copy the photo into images/"
+    if target.suffix.lower() not in IMAGE_TYPES:
+        return f"{file!r} is not a JPEG or PNG photo; save it as .jpg or .png"
+    if not target.exists():
+        return f"{file!r} was not found; check the spelling and that the file is in the project"
+    if not target.is_file():
+        return f"{file!r} is not an ordinary file; save the photo itself in images/"
+    return problem(target, file)
 
 
 def problem(path: Path, name: str) -> str | None:

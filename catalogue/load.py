@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime
 import difflib
-import os
-import re
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,8 +17,6 @@ from .danish import sort_key
 from .errors import Problem, ValidationFailed, relative
 from .model import Entry
 from .paths import layouts_dir
-
-IMAGE_TYPES = {".jpg", ".jpeg", ".png"}
 
 
 @dataclass(frozen=True)
@@ -131,7 +127,7 @@ def _load_entry(root: Path, path: Path, context: dict, problems: list[Problem]) 
     if entry is None:
         return None
     if entry.image:
-        problem = _check_image(root, entry.image.file)
+        problem = images.check(root, entry.image.file)
         if problem:
             problems.append(Problem(_name(path, root), located.line_of(("image", "file")),
                                     "image.file", problem))
@@ -255,41 +251,6 @@ def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
 def _flatten(annotation: object) -> list[object]:
     args = typing.get_args(annotation)
     return [annotation] + [x for a in args for x in _flatten(a)] if args else [annotation]
-
-
-def _check_image(root: Path, file: str) -> str | None:
-    """What is wrong with an entry's photo (its path, then its content), or None.
-
-    Nothing outside the project is ever read: not a web address, not an absolute path,
-    not ../, not a link that leads out of the folder.
-    """
-    if _SCHEME.match(file):
-        where = "a web address" if _WEB.match(file) else "a link, not a file in the project"
-        return (f"{file!r} is {where}; the build never downloads or reads anything outside "
-                "the project: save the photo in images/ and write its path, e.g. "
-                "images/photo.jpg")
-    odd = next((c for c in file if c in _NOT_IN_PATHS), None)
-    if odd:
-        return (f"{file!r} contains {odd!r}, which cannot be used in the path of a photo; "
-                "rename the file with letters, digits, - and _ (and / between folders)")
-    lexical, target = Path(os.path.normpath(root / file)), (root / file).resolve()
-    if not target.is_relative_to(root):
-        if lexical.is_relative_to(root):
-            return (f"{file!r} is a link to a file outside the project folder; copy the "
-                    "photo itself into images/")
-        return f"{file!r} is outside the project folder; copy the photo into images/"
-    if target.suffix.lower() not in IMAGE_TYPES:
-        return f"{file!r} is not a JPEG or PNG photo; save it as .jpg or .png"
-    if not target.exists():
-        return f"{file!r} was not found; check the spelling and that the file is in the project"
-    if not target.is_file():
-        return f"{file!r} is not an ordinary file; save the photo itself in images/"
-    return images.problem(target, file)
-
-
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+:")  # http:, file:, data: (not C: of Windows)
-_WEB = re.compile(r"(https?|ftp)://", re.IGNORECASE)
-_NOT_IN_PATHS = "#?%\\"  # they would change the file URL WeasyPrint reads the photo from
 
 
 def _read(path: Path, root: Path) -> bytes:

@@ -47,10 +47,12 @@ class SandboxFetcher(URLFetcher):
         if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
             self._refuse(url, "only files inside the project may be used; nothing is "
                          "downloaded")
-        path = Path(unquote(parts.path)).resolve()
-        shown = self._shown(path)
+        asked = Path(os.path.normpath(unquote(parts.path)))
+        path, shown = asked.resolve(), self._shown(asked)
         if not any(path.is_relative_to(root) for root in self.roots):
-            self._refuse(shown, "the file is outside the project folder")
+            linked = any(asked.is_relative_to(root) for root in self.roots)
+            self._refuse(shown, f"the file is {'a link to a file ' if linked else ''}outside "
+                         "the project folder")
         if path.suffix.lower() not in ALLOWED_SUFFIXES:
             self._refuse(shown, f"files of type {path.suffix or '(none)'} are not used")
         if not path.is_file():

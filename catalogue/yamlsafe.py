@@ -34,12 +34,14 @@ _STANDARD_TAGS = {
     "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp",
     "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:merge",
 }
-_ALLOWED_CONTROL = {"\n", "\r", "\t"}
 # libyaml's parser (C) when PyYAML was built with it: ten times faster, same nodes and marks.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _BIDI = "\u202a-\u202e\u2066-\u2069"  # embeddings, overrides and isolates: reorder a line
 _NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
     chr(plane * 0x10000 + low) for plane in range(17) for low in (0xFFFE, 0xFFFF))
+# Line breaks as YAML counts them, so that every message names the same line as the parser's
+# (str.splitlines would also break at vertical tabs and form feeds).
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 # Characters that no editor means to type: controls (other than tab and line ends),
 # direction overrides, a byte-order mark inside the text, halves of surrogate pairs
 # (only reachable through "\\ud800" escapes) and Unicode noncharacters.
@@ -94,10 +96,10 @@ def decode(raw: bytes) -> str:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
+        line = len(_LINE_BREAK.split(raw[: exc.start].decode("utf-8", "replace")))
         raise YamlProblem("the file is not UTF-8 text (saved as Windows-1252 or Latin-1?); "
                           "save it as UTF-8", line) from None
-    for number, text_line in enumerate(text.splitlines(), start=1):
+    for number, text_line in enumerate(_LINE_BREAK.split(text), start=1):
         stripped = text_line.lstrip(" ")
         if stripped.startswith("\t"):
             raise YamlProblem("a tab is used for indentation; YAML needs spaces", number,

@@ -66,13 +66,14 @@ def test_strict_build_fails_on_a_weasyprint_warning_and_keeps_output(tmp_path):
     assert output_state(project) == before
 
 
-def test_missing_illustration_stops_the_build_and_keeps_output(tmp_path):
+def test_a_missing_font_stops_the_build_and_keeps_output(tmp_path):
     project = make_project(tmp_path, layouts=True)
-    (project / "layouts" / "illustrations" / "energi.svg").unlink()
+    (project / "fonts" / "SourceSans3-Regular.otf").unlink()
     before = output_state(project)
     result = CliRunner().invoke(main, ["build", str(project)])
     assert result.exit_code == 1
-    assert "energi.svg" in result.output and "does not exist" in result.output
+    assert "SourceSans3-Regular.otf" in result.output and "does not exist" in result.output
+    assert "Traceback" not in result.output
     assert output_state(project) == before
 
 
