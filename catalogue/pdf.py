@@ -167,15 +167,23 @@ def atomic_target(target: Path):
     temporary file behind.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".pdf.part",
-                                         dir=target.parent)
+    handle, temp_name = tempfile.mkstemp(prefix=f".{target.stem}-",
+                                         suffix=f"{target.suffix}.part", dir=target.parent)
     os.close(handle)
     temp = Path(temp_name)
     try:
         yield temp
+        # mkstemp makes the file private (0600); a PDF is for colleagues too: honour umask.
+        os.chmod(temp, 0o666 & ~_umask())
         os.replace(temp, target)
     finally:
         temp.unlink(missing_ok=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 @contextlib.contextmanager

@@ -7,13 +7,12 @@ the layout knows (photo resolutions, spreads that run over or look empty).
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 import pypdf
 
 from .errors import CatalogueError
+from .pdf import atomic_target
 
 PT_PER_MM = 72 / 25.4
 REPORT = "preflight.json"
@@ -65,10 +64,8 @@ def save(report: list[dict], output: Path) -> Path:
     except (CatalogueError, ValueError, KeyError, TypeError):
         kept = []  # no report yet, or an unreadable one: start afresh
     report = kept + report
-    handle, temp = tempfile.mkstemp(prefix=".preflight-", dir=output)
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        json.dump(report, stream, ensure_ascii=False, indent=2)
-    os.replace(temp, target)
+    with atomic_target(target) as temp:
+        temp.write_text(json.dumps(report, ensure_ascii=False, indent=2), "utf-8")
     return target
 
 

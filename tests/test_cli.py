@@ -132,3 +132,17 @@ def test_commands_take_the_project_folder_as_argument(tmp_path, command, monkeyp
     monkeypatch.chdir(ROOT / "tests")
     result = CliRunner().invoke(main, [command, str(project)])
     assert result.exit_code == 0, result.output
+
+
+def test_written_files_are_readable_by_colleagues(tmp_path):
+    import os
+    import stat
+
+    project = make_project(tmp_path)
+    old = os.umask(0o022)
+    try:
+        assert CliRunner().invoke(main, ["build", str(project)]).exit_code == 0
+    finally:
+        os.umask(old)
+    for path in (project / "output").glob("groenne-*"):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644, path.name
