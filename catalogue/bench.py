@@ -1,4 +1,5 @@
-"""`make bench`: build synthetic catalogues of 10, 50 and 100 entries; time and memory.
+"""`make bench`: synthetic catalogues of 10, 50 and 100 entries: build time and memory,
+download size per spread, and the editor's commands (check, preview, booklet imposition).
 
 A benchmark, not a test: it prints numbers and asserts nothing. Each build runs in its own
 process so that its peak memory is its own.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import json
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -101,22 +103,48 @@ def _measure(project: Path) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def _command_seconds(*args: str, runs: int = 3) -> float:
+    """Median wall time of a `catalogue` command, as an editor runs it (a new process)."""
+    command = [str(Path(sys.executable).with_name("catalogue")), *args]
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(command, check=False, capture_output=True)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def _editor_commands(project: Path) -> dict:
+    """The editor's commands on a built catalogue: check, preview, booklet imposition."""
+    from .impose import impose
+
+    slug = sorted((project / "entries").glob("*.yaml"))[-1].stem
+    printed = next((project / "output").glob("*-tryk.pdf"))
+    started = time.perf_counter()
+    impose(printed, project / "output" / "bench-booklet.pdf", "a3")
+    imposed = time.perf_counter() - started
+    return {"check_s": _command_seconds("check", str(project)),
+            "preview_s": _command_seconds("preview", slug, str(project)),
+            "impose_s": imposed}
+
+
 def main() -> None:
     """Run the benchmark and print one table."""
     rows = []
     print("Full build (download + print + booklets), one 2400 x 1600 photo per entry")
     print(f"{'entries':>8} {'pages':>6} {'seconds':>8} {'pages/s':>8} {'peak MB':>8} "
-          f"{'KB/spread':>10}")
+          f"{'KB/spread':>10} {'check s':>8} {'preview s':>10} {'impose s':>9}")
     for count in SIZES:
         with tempfile.TemporaryDirectory(prefix="catalogue-bench-") as tmp:
             project = make_project(Path(tmp), count)
-            row = {"entries": count, **_measure(project)}
+            row = {"entries": count, **_measure(project), **_editor_commands(project)}
         row["pages_per_second"] = row["pages"] / row["seconds"]
         row["download_kb_per_spread"] = row["download_kb"] / count
         rows.append(row)
         print(f"{count:>8} {row['pages']:>6} {row['seconds']:>8.1f} "
               f"{row['pages_per_second']:>8.1f} {row['peak_mb']:>8.0f} "
-              f"{row['download_kb_per_spread']:>10.0f}", flush=True)
+              f"{row['download_kb_per_spread']:>10.0f} {row['check_s']:>8.2f} "
+              f"{row['preview_s']:>10.2f} {row['impose_s']:>9.2f}", flush=True)
     out = TOOL_ROOT / "output" / "bench.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps({"time": time.strftime("%Y-%m-%d %H:%M"), "rows": rows},
