@@ -17,6 +17,8 @@ from pathlib import Path
 
 from PIL import Image, ImageFile, UnidentifiedImageError
 
+from . import cache
+
 IMAGE_TYPES = {".jpg", ".jpeg", ".png"}
 MAX_PIXELS = 60_000_000  # 60 megapixels (e.g. 9500 × 6300): more than any A4 print needs
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -61,7 +63,22 @@ def check(root: Path, file: str) -> str | None:
         return f"{file!r} was not found; check the spelling and that the file is in the project"
     if not target.is_file():
         return f"{file!r} is not an ordinary file; save the photo itself in images/"
-    return problem(target, file)
+    return _remembered(root, target, file)
+
+
+def _remembered(root: Path, target: Path, file: str) -> str | None:
+    """problem(), skipped for a photo whose exact bytes passed before (cache.py): decoding
+    every photo in full made `check` slow on a large catalogue."""
+    if target.stat().st_size > MAX_FILE_BYTES:
+        return problem(target, file)
+    marker = root / cache.FOLDER / "checked" / cache.key(target.read_bytes(), "photo-ok")
+    if marker.is_file():
+        return None
+    found = problem(target, file)
+    if found is None:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.touch()
+    return found
 
 
 def problem(path: Path, name: str) -> str | None:

@@ -73,3 +73,15 @@ def test_a_cached_build_gives_the_same_bytes_as_a_clean_one(tmp_path):
     assert download("b") == clean  # from the cache
     shutil.rmtree(project / ".cache")
     assert download("c") == clean  # made afresh
+
+
+def test_a_photo_checked_once_is_not_decoded_again_until_it_changes(tmp_path):
+    from catalogue import images
+
+    (tmp_path / "images").mkdir()
+    photo = tmp_path / "images" / "foto.jpg"
+    synthetic_photo(photo, 4)
+    assert images.check(tmp_path, "images/foto.jpg") is None
+    assert len(list((tmp_path / ".cache" / "checked").iterdir())) == 1
+    photo.write_bytes(photo.read_bytes()[: photo.stat().st_size // 2])  # now truncated
+    assert "is damaged or incomplete" in images.check(tmp_path, "images/foto.jpg")
