@@ -26,13 +26,12 @@ from pathlib import Path
 import pypdf
 import pypdfium2
 import pytest
-from click.testing import CliRunner
 from PIL import Image
 from weasyprint.formatting_structure import boxes
 from weasyprint.urls import FatalURLFetchingError
 
 from catalogue import load, pdf, render
-from catalogue.cli import main
+from support import run, snapshot
 
 REPO = Path(__file__).resolve().parent.parent
 HOSTILE = Path(__file__).resolve().parent / "fixtures" / "hostile"
@@ -64,14 +63,6 @@ def make_project(tmp_path: Path, fixture: str | None = None, port: int | None = 
     return project
 
 
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file under folder (hidden temporary files included) with its bytes."""
-    return {str(p.relative_to(folder)): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def run(*args: str):
-    return CliRunner().invoke(main, list(args))
 
 
 def summary(errors: int = 1) -> str:

@@ -13,10 +13,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from catalogue import yamlsafe
-from catalogue.cli import main
+from support import run, snapshot
 from catalogue.model import LEAD_MAX, Entry
 
 REPO = Path(__file__).resolve().parent.parent
@@ -47,14 +46,6 @@ def make_project(tmp_path: Path, *fixtures: Path) -> Path:
     return project
 
 
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file under folder (recursively) with its bytes."""
-    return {str(p.relative_to(folder)): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def run(*args: str):
-    return CliRunner().invoke(main, list(args))
 
 
 def summary(errors: int, files: int = 1) -> str:
