@@ -36,7 +36,7 @@ proof: $(STAMP) ## Render every page to PNG (and a contact sheet) in output/proo
 bench: $(STAMP) ## Benchmark synthetic catalogues of 10, 50 and 100 entries
 	$(PY) -m catalogue.bench
 
-clean: ## Remove built files and the virtual environment
+clean: ## Remove built files, the cache (.cache/) and the virtual environment
 	rm -rf output/* $(VENV) .pytest_cache .cache
 	touch output/.gitkeep
 
