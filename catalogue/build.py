@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import calendar
+import concurrent.futures
 import contextlib
 import datetime
+import multiprocessing
 import os
 import time
 from dataclasses import dataclass, field
@@ -65,46 +67,101 @@ def build(root: Path, strict: bool = False, say: Say = print,
     result = Result(project, warnings=list(project.warnings))
     output = output or project.root / "output"
 
-    # 2. Lay out every edition and check its pages (the slow part), still writing nothing.
+    # 2. Lay out every edition, check its pages and write it beside its target: the slow
+    #    part, one process per edition on a machine with cores to spare. The files move
+    #    into place only when all are written, so a failure anywhere leaves output/ as it was.
     editions = [e for e in for_project(project.edition, project.root)
                 if only is None or e.key in only]
-    laid_out = []
-    with pdf.collect_warnings() as messages:
-        pages = None
-        for edition in editions:
-            say(f"Laying out the {edition.label.lower()}: {len(project.entries)} spread(s)")
-            document, problems, facts = _lay_out(project, edition, strict, pages)
-            pages = pages or len(document.pages)
-            laid_out.append((edition, document, facts))
-            result.warnings += [p for p in problems if p not in result.warnings]
-        _stop_on_warnings(strict, messages, "laying out the catalogue")
-
-        # 3. Write each PDF beside its target; move them all into place only when all are
-        #    written, so a failure anywhere leaves output/ as it was.
-        with contextlib.ExitStack() as stack:
-            for edition, document, facts in laid_out:
-                target = output / f"{output_name(project)}{edition.suffix}.pdf"
-                say(f"Writing {relative(target, project.root)}")
-                temp = stack.enter_context(_atomic(target, project))
-                _write(document, temp, project, edition)
-                result.report.append(preflight.describe(temp, edition.label, facts)
-                                     | {"file": target.name})
-                result.written.append(Written(target, len(document.pages), 0))
-                if booklet and edition.key == "print":
-                    for sheet, suffix in BOOKLETS.items():
-                        sheets = output / f"{output_name(project)}-{suffix}.pdf"
-                        say(f"Imposing {relative(sheets, project.root)}")
-                        imposed = impose.impose(temp, stack.enter_context(
-                            _atomic(sheets, project)), sheet)
-                        result.written.append(Written(sheets, imposed.sides, 0))
-                        result.booklet_hint = imposed.hint
-            _stop_on_warnings(strict, messages, "writing the PDF")
-    result.warnings += [Problem("(layout)", None, None, m, "warning") for m in messages]
+    say(f"Laying out {' and '.join(e.label.lower() for e in editions)}: "
+        f"{len(project.entries)} spread(s)")
+    with contextlib.ExitStack() as stack:
+        temps = [stack.enter_context(_atomic(_target(output, project, e), project))
+                 for e in editions]
+        outcomes = _run_all([(project, e, strict, temp) for e, temp in zip(editions, temps)])
+        for edition, temp, outcome in zip(editions, temps, outcomes):
+            if outcome.error:
+                raise BuildFailed(*outcome.error)
+            result.warnings += [p for p in outcome.problems if p not in result.warnings]
+            messages = outcome.messages
+            result.warnings += [Problem("(layout)", None, None, m, "warning") for m in messages]
+            _stop_on_warnings(strict, messages, f"laying out the {edition.label.lower()}")
+            target = _target(output, project, edition)
+            result.report.append(preflight.describe(temp, edition.label, outcome.facts)
+                                 | {"file": target.name})
+            result.written.append(Written(target, outcome.pages, 0))
+            if booklet and edition.key == "print":
+                for sheet, suffix in BOOKLETS.items():
+                    sheets = output / f"{output_name(project)}-{suffix}.pdf"
+                    say(f"Imposing {relative(sheets, project.root)}")
+                    imposed = impose.impose(temp, stack.enter_context(
+                        _atomic(sheets, project)), sheet)
+                    result.written.append(Written(sheets, imposed.sides, 0))
+                    result.booklet_hint = imposed.hint
+        say(f"Writing {len(result.written)} file(s) to {relative(output, project.root)}/")
     for item in result.written:
         item.size = item.path.stat().st_size
     preflight.save(result.report, output)
     result.seconds = time.perf_counter() - started
     return result
+
+
+@dataclass
+class _Outcome:
+    """What one edition's process sends back (a Document cannot cross processes)."""
+
+    pages: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    facts: dict = field(default_factory=dict)
+    messages: list[str] = field(default_factory=list)
+    error: tuple[str, list[Problem]] | None = None
+
+
+def _target(output: Path, project: Project, edition: PdfEdition) -> Path:
+    return output / f"{output_name(project)}{edition.suffix}.pdf"
+
+
+def _run_all(jobs: list[tuple]) -> list[_Outcome]:
+    """Run the editions' jobs, in parallel processes when there are cores for it.
+
+    fork, not spawn: a child starts at once with the modules loaded (and, in the tests,
+    with whatever they replaced); nothing in it prints, so no terminal lock can hang it.
+    """
+    if len(jobs) < 2 or (os.cpu_count() or 1) < 2:
+        return [_edition_job(*job) for job in jobs]
+    context = multiprocessing.get_context("fork")
+    with concurrent.futures.ProcessPoolExecutor(len(jobs), mp_context=context) as pool:
+        futures = [pool.submit(_edition_job, *job) for job in jobs]
+        return [future.result() for future in futures]
+
+
+def _edition_job(project: Project, edition: PdfEdition, strict: bool, temp: Path) -> _Outcome:
+    """Lay out, check and write one edition to temp; errors come back as data."""
+    pages = _estimated_pages(project) if edition.key == "print" else None
+    with pdf.collect_warnings() as messages:
+        try:
+            document, problems, facts = _lay_out(project, edition, strict, pages)
+        except BuildFailed as failure:
+            return _Outcome(error=(str(failure), failure.problems), messages=list(messages))
+        if strict and messages:  # keep the old file: do not spend time writing this one
+            return _Outcome(messages=list(messages))
+        _write(document, temp, project, edition)
+    return _Outcome(len(document.pages), problems, facts, list(messages))
+
+
+def _estimated_pages(project: Project) -> int:
+    """The catalogue's page count without fillers: front matter, two pages a spread, back
+    matter, each laid out on its own (fast). _lay_out checks the result and lays out again
+    in the rare case that the estimate was wrong."""
+    layouts = layouts_dir(project.root)
+    roots = [project.root, layouts, layouts.parent / "fonts"]
+
+    def count(template: str) -> int:
+        html = render.render_html(project, "print", created(project), template=template)
+        with pdf.collect_warnings():  # links to spreads not in this part: expected, ignored
+            return len(pdf.render(html, project.root, roots).pages)
+
+    front = count("front-matter.html.j2")
+    return front + (front + 1) % 2 + 2 * len(project.entries) + count("back-matter.html.j2")
 
 
 def _lay_out(project: Project, edition: PdfEdition, strict: bool, pages: int | None):

@@ -25,7 +25,8 @@ def first_page_of(project: Project, slug: str) -> int:
     """
     html = render.render_html(project, template="front-matter.html.j2",
                               created=created(project))
-    front = len(pdf.render(html, project.root, _roots(project)).pages)
+    with pdf.collect_warnings():  # links to spreads not in this part: expected, ignored
+        front = len(pdf.render(html, project.root, _roots(project)).pages)
     first_spread = front + 1 + (front + 1) % 2  # spreads start on even (left) pages
     index = [doc.slug for doc in project.entries].index(slug)
     return first_spread + 2 * index
