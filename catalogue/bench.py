@@ -97,7 +97,8 @@ def _measure(project: Path) -> dict:
             "r = build(Path(sys.argv[1]), say=lambda m: None, booklet=True);"
             "print(json.dumps({'seconds': time.perf_counter() - t,"
             "'pages': r.written[0].pages, 'download_kb': r.written[0].size / 1024,"
-            "'peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))")
+            "'peak_mb': max(resource.getrusage(w).ru_maxrss for w in"
+            " (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024}))")
     done = subprocess.run([sys.executable, "-c", code, str(project)], check=True,
                           capture_output=True, text=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
