@@ -168,8 +168,8 @@ def _lay_out(project: Project, edition: PdfEdition, strict: bool, pages: int | N
     """Render one edition and check that every spread fits its two pages.
 
     The print edition is padded with blank pages to a multiple of four (for saddle
-    stitching); the padding comes from the page count of an edition already laid out
-    (the editions paginate alike), else from a first layout of its own.
+    stitching); the padding comes from pages, the estimate of _estimated_pages, and is
+    laid out again in the rare case the estimate was wrong.
     """
     layouts = layouts_dir(project.root)
     roots = [project.root, layouts, layouts.parent / "fonts"]

@@ -18,9 +18,6 @@ PX_PER_MM = 96 / 25.4
 SPARSE = 0.33  # a right page whose story fills less than a third looks nearly empty
 STORY = ("about", "origin", "results", "quote")
 PRINT_PPI, MIN_PPI = 300, 150
-LABELS = {"about": "about", "origin": "origin", "results": "results", "quote": "quote",
-          "advice": "advice", "contact": "contact", "links": "links", "lead": "lead",
-          "partners": "partners", "key_figures": "key_figures", "title": "title"}
 
 
 @dataclass
@@ -135,7 +132,7 @@ def _measure_overflow(fit: Fit, own: list[Placed]) -> None:
         elif item.part == "right" and item.page > fit.start + 1:
             fit.overflow_lines += 1
             if item.field not in fit.overflow_fields:
-                fit.overflow_fields.append(LABELS.get(item.field, item.field))
+                fit.overflow_fields.append(item.field)
 
 
 def _bottom(box) -> float:
