@@ -33,7 +33,8 @@ fuzz: $(STAMP) ## Fuzz the loader with thousands of generated entries (a few min
 proof: $(STAMP) ## Render every page to PNG (and a contact sheet) in output/proof/
 	$(CAT) proof .
 
-bench: $(STAMP) ## Benchmark synthetic catalogues of 10, 50 and 100 entries
+bench: $(STAMP) ## Benchmark synthetic catalogues (10-200 entries) and compare with Typst
+	$(PY) -m pip install -q typst==0.15.0  # the compiled peer: benchmark only
 	$(PY) -m catalogue.bench
 
 clean: ## Remove built files, the cache (.cache/) and the virtual environment

@@ -23,7 +23,8 @@ from PIL import Image, ImageDraw, ImageFilter
 from . import municipalities
 from .paths import TOOL_ROOT
 
-SIZES = (10, 50, 100)
+SIZES = (10, 50, 100, 200)
+RUNS = 3  # medians of this many runs, alternating, for the comparisons
 WORDS = ("kommunen virksomhederne partnerskabet energi varme affald ressourcer samarbejde "
          "klimaplan omstilling udledning reduktion netværk lokale erhvervsområde forsyning "
          "transport indkøb strategi projekt borgere investering løsning").split()
@@ -129,6 +130,32 @@ def _editor_commands(project: Path) -> dict:
             "impose_s": imposed}
 
 
+def _peer_comparison(project: Path) -> dict:
+    """Download edition against Typst on the same content, alternating; edited entry."""
+    download = ("download_s", ["build", "--edition", "download", str(project)])
+    peer = ("typst_s", None)
+    times: dict[str, list[float]] = {"download_s": [], "typst_s": []}
+    for _ in range(RUNS):
+        for name, args in (download, peer):
+            started = time.perf_counter()
+            if args:
+                subprocess.run([str(Path(sys.executable).with_name("catalogue")), *args],
+                               check=True, capture_output=True)
+            else:
+                subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path;"
+                                "from catalogue.typst_peer import compile_pdf;"
+                                "compile_pdf(Path(sys.argv[1]), Path(sys.argv[1]) / 'peer.pdf')",
+                                str(project)], check=True, capture_output=True)
+            times[name].append(time.perf_counter() - started)
+    entry = sorted((project / "entries").glob("*.yaml"))[0]
+    entry.write_text(entry.read_text("utf-8").replace("title: ", "title: Ny ", 1), "utf-8")
+    edited = _command_seconds("build", "--edition", "download", str(project), runs=1)
+    result = {name: statistics.median(values) for name, values in times.items()}
+    result["ratio"] = result["download_s"] / result["typst_s"]
+    result["edited_entry_s"] = edited
+    return result
+
+
 def main() -> None:
     """Run the benchmark and print one table."""
     rows = []
@@ -139,6 +166,8 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="catalogue-bench-") as tmp:
             project = make_project(Path(tmp), count)
             row = {"entries": count, **_measure(project), **_editor_commands(project)}
+            if count == 100:
+                peer = _peer_comparison(project)
         row["pages_per_second"] = row["pages"] / row["seconds"]
         row["download_kb_per_spread"] = row["download_kb"] / count
         rows.append(row)
@@ -146,10 +175,16 @@ def main() -> None:
               f"{row['pages_per_second']:>8.1f} {row['peak_mb']:>8.0f} "
               f"{row['download_kb_per_spread']:>10.0f} {row['check_s']:>8.2f} "
               f"{row['preview_s']:>10.2f} {row['impose_s']:>9.2f}", flush=True)
+    scaling = rows[-1]["seconds"] / next(r["seconds"] for r in rows if r["entries"] == 100)
+    print(f"\n100 entries, download edition alone against Typst (median of {RUNS}, "
+          f"alternating): {peer['download_s']:.1f} s against {peer['typst_s']:.1f} s, "
+          f"ratio {peer['ratio']:.1f}x")
+    print(f"One entry edited, download edition rebuilt: {peer['edited_entry_s']:.1f} s")
+    print(f"200 entries against 100: {scaling:.2f}x the time")
     out = TOOL_ROOT / "output" / "bench.json"
     out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps({"time": time.strftime("%Y-%m-%d %H:%M"), "rows": rows},
-                              indent=2))
+    out.write_text(json.dumps({"time": time.strftime("%Y-%m-%d %H:%M"), "rows": rows,
+                               "typst": peer, "scaling_200_100": scaling}, indent=2))
     print(f"Wrote {out.relative_to(TOOL_ROOT)}")
 
 
