@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+import weasyprint
+
 from . import cache, check, impose, pdf, preflight, render
 from .paths import layouts_dir
 from .review import check_only
@@ -152,16 +154,29 @@ def _estimated_pages(project: Project) -> int:
     """The catalogue's page count without fillers: front matter, two pages a spread, back
     matter, each laid out on its own (fast). _lay_out checks the result and lays out again
     in the rare case that the estimate was wrong."""
+    front = part_pages(project, "front-matter.html.j2")
+    return front + (front + 1) % 2 + 2 * len(project.entries) + \
+        part_pages(project, "back-matter.html.j2")
+
+
+def part_pages(project: Project, template: str) -> int:
+    """How many pages a part of the catalogue (front or back matter) fills on its own.
+
+    Remembered by content (cache.py): the part's HTML, the stylesheet, the fonts and the
+    WeasyPrint version decide the count, so any change to them lays the part out again.
+    """
     layouts = layouts_dir(project.root)
     roots = [project.root, layouts, layouts.parent / "fonts"]
+    html = render.render_html(project, "print", created(project), template=template)
+    fonts = sorted((layouts.parent / "fonts").glob("*.[ot]tf"))
+    parts = [html, (layouts / "catalogue.css").read_bytes(), weasyprint.__version__,
+             *[f"{font.name}:{font.stat().st_size}:{font.stat().st_mtime_ns}" for font in fonts]]
 
-    def count(template: str) -> int:
-        html = render.render_html(project, "print", created(project), template=template)
+    def count() -> int:
         with pdf.collect_warnings():  # links to spreads not in this part: expected, ignored
             return len(pdf.render(html, project.root, roots).pages)
 
-    front = count("front-matter.html.j2")
-    return front + (front + 1) % 2 + 2 * len(project.entries) + count("back-matter.html.j2")
+    return cache.remembered(project.root, "pages", parts, count)
 
 
 def _lay_out(project: Project, edition: PdfEdition, strict: bool, pages: int | None):

@@ -12,6 +12,7 @@ import hashlib
 import os
 import tempfile
 from pathlib import Path
+from typing import Callable
 
 from PIL import Image, ImageOps
 
@@ -69,3 +70,22 @@ def _save(image: Image.Image, target: Path, quality: int) -> None:
         os.replace(temp, target)
     finally:
         Path(temp).unlink(missing_ok=True)
+
+
+def remembered(root: Path, kind: str, parts: list[bytes | str],
+               compute: Callable[[], int]) -> int:
+    """A number worked out once per distinct input (e.g. a layout's page count)."""
+    target = root / FOLDER / kind / key(*parts)
+    try:
+        return int(target.read_text("ascii"))
+    except (OSError, ValueError):  # not made yet, or damaged: make it again
+        value = compute()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=".part-", dir=target.parent)
+    try:
+        with os.fdopen(handle, "w") as stream:
+            stream.write(str(value))
+        os.replace(temp, target)
+    finally:
+        Path(temp).unlink(missing_ok=True)
+    return value

@@ -11,7 +11,7 @@ from PIL import Image
 
 from . import check, pdf, render
 from .paths import layouts_dir
-from .build import check_only, created
+from .build import check_only, created, part_pages
 from .errors import CatalogueError, relative
 from .load import Project
 from .proof import page_images
@@ -23,10 +23,7 @@ def first_page_of(project: Project, slug: str) -> int:
     The front matter is laid out for real (its length depends on the contents list); every
     spread before this one takes its two pages, as the fit check requires.
     """
-    html = render.render_html(project, template="front-matter.html.j2",
-                              created=created(project))
-    with pdf.collect_warnings():  # links to spreads not in this part: expected, ignored
-        front = len(pdf.render(html, project.root, _roots(project)).pages)
+    front = part_pages(project, "front-matter.html.j2")
     first_spread = front + 1 + (front + 1) % 2  # spreads start on even (left) pages
     index = [doc.slug for doc in project.entries].index(slug)
     return first_spread + 2 * index

@@ -85,3 +85,43 @@ def test_a_photo_checked_once_is_not_decoded_again_until_it_changes(tmp_path):
     assert len(list((tmp_path / ".cache" / "checked").iterdir())) == 1
     photo.write_bytes(photo.read_bytes()[: photo.stat().st_size // 2])  # now truncated
     assert "is damaged or incomplete" in images.check(tmp_path, "images/foto.jpg")
+
+
+def test_a_remembered_count_is_worked_out_once_per_input(tmp_path):
+    calls = []
+
+    def count() -> int:
+        calls.append(1)
+        return 4
+
+    assert cache.remembered(tmp_path, "pages", ["<html>a</html>", b"css"], count) == 4
+    assert cache.remembered(tmp_path, "pages", ["<html>a</html>", b"css"], count) == 4
+    assert len(calls) == 1
+    assert cache.remembered(tmp_path, "pages", ["<html>b</html>", b"css"], count) == 4
+    assert cache.remembered(tmp_path, "pages", ["<html>a</html>", b"css2"], count) == 4
+    assert len(calls) == 3
+    for made in (tmp_path / ".cache" / "pages").iterdir():
+        made.write_text("garbage")  # a damaged entry is worked out again
+    assert cache.remembered(tmp_path, "pages", ["<html>a</html>", b"css"], count) == 4
+    assert len(calls) == 4
+
+
+def test_preview_numbers_follow_a_longer_front_matter(tmp_path):
+    """The cached page count of the front matter changes when the foreword does."""
+    import yaml
+
+    from catalogue.preview import first_page_of
+    from catalogue.review import check_only
+
+    project = tmp_path / "p"
+    project.mkdir()
+    shutil.copy(ROOT / "catalogue.yaml", project)
+    shutil.copytree(ROOT / "entries", project / "entries")
+    before = first_page_of(check_only(project, say=lambda m: None), "carbon-20")
+    assert first_page_of(check_only(project, say=lambda m: None), "carbon-20") == before
+    config = project / "catalogue.yaml"
+    data = yaml.safe_load(config.read_text("utf-8"))
+    data["foreword"] += "\n\n" + "Mange ord om klimaet og kommunerne. " * 300
+    config.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    after = first_page_of(check_only(project, say=lambda m: None), "carbon-20")
+    assert after >= before + 2 and after % 2 == 0
