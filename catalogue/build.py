@@ -16,12 +16,12 @@ from typing import Callable
 import weasyprint
 
 from . import cache, check, impose, pdf, preflight, render
+from .danish import slug
+from .editions import PdfEdition, for_project
+from .errors import BuildFailed, Problem, relative
+from .load import Project
 from .paths import layouts_dir
 from .review import check_only
-from .editions import PdfEdition, for_project
-from .danish import slug
-from .errors import BuildFailed, Problem, ValidationFailed, relative
-from .load import Project, load_project
 
 Say = Callable[[str], None]
 

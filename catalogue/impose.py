@@ -11,8 +11,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pypdf import PageObject, PdfReader, PdfWriter
-from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject,
-                           IndirectObject, NameObject, RectangleObject)
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    FloatObject,
+    IndirectObject,
+    NameObject,
+    RectangleObject,
+)
 
 from .errors import BuildFailed
 from .pdf import atomic_target

@@ -10,10 +10,10 @@ from typing import Callable, Iterable
 from PIL import Image
 
 from . import check, pdf, render
-from .paths import layouts_dir
 from .build import check_only, created, part_pages
 from .errors import CatalogueError, relative
 from .load import Project
+from .paths import layouts_dir
 from .proof import page_images
 
 
