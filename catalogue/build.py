@@ -20,7 +20,7 @@ from .danish import slug
 from .editions import PdfEdition, for_project
 from .errors import BuildFailed, Problem, relative
 from .load import Project
-from .paths import layouts_dir
+from .paths import layouts_dir, readable_roots
 from .review import check_only
 
 Say = Callable[[str], None]
@@ -166,7 +166,7 @@ def part_pages(project: Project, template: str) -> int:
     WeasyPrint version decide the count, so any change to them lays the part out again.
     """
     layouts = layouts_dir(project.root)
-    roots = [project.root, layouts, layouts.parent / "fonts"]
+    roots = readable_roots(project.root)
     html = render.render_html(project, "print", created(project), template=template)
     fonts = sorted((layouts.parent / "fonts").glob("*.[ot]tf"))
     parts = [html, (layouts / "catalogue.css").read_bytes(), weasyprint.__version__,
@@ -186,9 +186,7 @@ def _lay_out(project: Project, edition: PdfEdition, strict: bool, pages: int | N
     stitching); the padding comes from pages, the estimate of _estimated_pages, and is
     laid out again in the rare case the estimate was wrong.
     """
-    layouts = layouts_dir(project.root)
-    roots = [project.root, layouts, layouts.parent / "fonts"]
-
+    roots = readable_roots(project.root)
     photos = {}
     if edition.photo_size:
         photos = {doc.slug: cache.downsampled(project.root, project.root / doc.entry.image.file,

@@ -11,3 +11,9 @@ def layouts_dir(root: Path) -> Path:
     """The project's own layouts/, or the ones that come with the tool."""
     own = root / "layouts"
     return own if (own / "catalogue.html.j2").is_file() else TOOL_ROOT / "layouts"
+
+
+def readable_roots(root: Path) -> list[Path]:
+    """The folders a render may read from: the project, its layouts and their fonts."""
+    layouts = layouts_dir(root)
+    return [root, layouts, layouts.parent / "fonts"]

@@ -13,7 +13,7 @@ from . import check, pdf, render
 from .build import check_only, created, part_pages
 from .errors import CatalogueError, relative
 from .load import Project
-from .paths import layouts_dir
+from .paths import layouts_dir, readable_roots
 from .proof import page_images
 
 
@@ -41,7 +41,7 @@ def preview(root: Path, slug: str, say: Callable[[str], None] = print) -> tuple[
     first = first_page_of(project, slug)
     html = render.render_html(project, created=created(project), template="preview.html.j2",
                               entries=[doc], first_page=first)
-    document = pdf.render(html, project.root, _roots(project))
+    document = pdf.render(html, project.root, readable_roots(project.root))
     # Drop the blank first page; keep every page the spread fills, so overflow shows.
     spread = document.copy(document.pages[1:])
     subset = dataclasses.replace(project, entries=[doc])
@@ -79,10 +79,6 @@ def _preview_reporting(root: Path, slug: str, say: Callable[[str], None]) -> Non
         say(error.report())
         say("Waiting for the next save ...")
 
-
-def _roots(project: Project) -> list[Path]:
-    layouts = layouts_dir(project.root)
-    return [project.root, layouts, layouts.parent / "fonts"]
 
 
 def _side_by_side(pages: list[Image.Image]) -> Image.Image:
