@@ -1,8 +1,8 @@
-"""The recipe: load -> render -> lay out -> check -> write. Read it top to bottom."""
+"""The recipe: load -> render -> lay out the parts -> check -> join -> write. Read it top to
+bottom."""
 
 from __future__ import annotations
 
-import calendar
 import concurrent.futures
 import contextlib
 import datetime
@@ -15,7 +15,7 @@ from typing import Callable
 
 import weasyprint
 
-from . import cache, check, impose, pdf, preflight, render
+from . import assemble, cache, check, impose, parts, pdf, preflight, render
 from .danish import slug
 from .editions import PdfEdition, for_project
 from .errors import BuildFailed, Problem, relative
@@ -69,28 +69,46 @@ def build(root: Path, strict: bool = False, say: Say = print,
     result = Result(project, warnings=list(project.warnings))
     output = output or project.root / "output"
 
-    # 2. Lay out every edition, check its pages and write it beside its target: the slow
-    #    part, one process per edition on a machine with cores to spare. The files move
-    #    into place only when all are written, so a failure anywhere leaves output/ as it was.
+    # 2. Lay out every part of every edition: the slow part, in parallel processes, and
+    #    only for parts that changed since the last build (parts.py, cached by content).
     editions = [e for e in for_project(project.edition, project.root)
                 if only is None or e.key in only]
     say(f"Laying out {' and '.join(e.label.lower() for e in editions)}: "
         f"{len(project.entries)} spread(s)")
+    laid = lay_out_all(project, editions)
+
+    # 3. Check the pages and join each edition's parts beside its target. The files move
+    #    into place only when all are written, so a failure anywhere leaves output/ as it was.
     with contextlib.ExitStack() as stack:
-        temps = [stack.enter_context(_atomic(_target(output, project, e), project))
-                 for e in editions]
-        outcomes = _run_all([(project, e, strict, temp) for e, temp in zip(editions, temps)])
-        for edition, temp, outcome in zip(editions, temps, outcomes):
-            if outcome.error:
-                raise BuildFailed(*outcome.error)
-            result.warnings += [p for p in outcome.problems if p not in result.warnings]
-            messages = outcome.messages
+        for edition in editions:
+            found = [p for p in laid[edition.key] if p is not None]
+            messages = list(dict.fromkeys(m for p in found for m in p.messages))
             result.warnings += [Problem("(layout)", None, None, m, "warning") for m in messages]
             _stop_on_warnings(strict, messages, f"laying out the {edition.label.lower()}")
+            fits, photos = parts.fits_of(found), parts.photos_of(found)
+            problems = check.fit_problems(fits, project, strict)
+            if edition.key == "print":
+                problems += check.resolution_problems(photos, project, strict)
+            errors = [p for p in problems if p.severity == "error"]
+            if errors:
+                raise BuildFailed(f"{len(errors)} problem(s) with the layout of the spreads; "
+                                  "nothing was written.", problems)
+            result.warnings += [p for p in problems if p not in result.warnings]
             target = _target(output, project, edition)
-            result.report.append(preflight.describe(temp, edition.label, outcome.facts)
+            temp = stack.enter_context(_atomic(target, project))
+            pages = assemble.assemble([p and p.piece() for p in laid[edition.key]], temp,
+                                      edition.bleed_box_mm, _font_files(project), project.root)
+            result.warnings += [Problem("(layout)", None, None, f"a link points to #{name}, "
+                                        "which is nowhere in the catalogue", "warning")
+                                for name in assemble.dangling_links(temp)]
+            facts = {"overflowing": [f.slug for f in fits
+                                     if f.overflow_lines or f.left_spill_lines],
+                     "sparse": [f.slug for f in fits if f.fill < check.SPARSE],
+                     "photo_ppi": [round(p.ppi) for p in photos],
+                     "warnings": sum(p.severity == "warning" for p in problems)}
+            result.report.append(preflight.describe(temp, edition.label, facts)
                                  | {"file": target.name})
-            result.written.append(Written(target, outcome.pages, 0))
+            result.written.append(Written(target, pages, 0))
             if booklet and edition.key == "print":
                 for sheet, suffix in BOOKLETS.items():
                     sheets = output / f"{output_name(project)}-{suffix}.pdf"
@@ -107,114 +125,214 @@ def build(root: Path, strict: bool = False, say: Say = print,
     return result
 
 
-@dataclass
-class _Outcome:
-    """What one edition's process sends back (a Document cannot cross processes)."""
-
-    pages: int = 0
-    problems: list[Problem] = field(default_factory=list)
-    facts: dict = field(default_factory=dict)
-    messages: list[str] = field(default_factory=list)
-    error: tuple[str, list[Problem]] | None = None
-
-
 def _target(output: Path, project: Project, edition: PdfEdition) -> Path:
     return output / f"{output_name(project)}{edition.suffix}.pdf"
 
 
-def _run_all(jobs: list[tuple]) -> list[_Outcome]:
-    """Run the editions' jobs, in parallel processes when there are cores for it.
+def lay_out_all(project: Project, editions: list[PdfEdition]) -> dict[str, list]:
+    """Every part of every edition, laid out (or taken from the cache), in page order.
 
-    fork, not spawn: a child starts at once with the modules loaded (and, in the tests,
-    with whatever they replaced); nothing in it prints, so no terminal lock can hang it.
+    The plan numbers the parts from their page counts: estimates first (the spreads two
+    pages each, the front and back matter counted on their own and remembered), then the
+    true counts when a part turned out longer (a spread that runs over), until they agree.
+    Returns, per edition, its parts (LaidOut) in order, None where a blank page goes.
     """
-    if len(jobs) < 2 or (os.cpu_count() or 1) < 2:
-        return [_edition_job(*job) for job in jobs]
-    context = multiprocessing.get_context("fork")
-    with concurrent.futures.ProcessPoolExecutor(len(jobs), mp_context=context) as pool:
-        futures = [pool.submit(_edition_job, *job) for job in jobs]
-        return [future.result() for future in futures]
+    stamp = created(project)
+    base = parts.fingerprint(project.root)
+    photos = {e.key: _photos(project, e) for e in editions}
+    sizes = {e.key: {"front": part_pages(project, "front"),
+                     "back": part_pages(project, "back")} for e in editions}
+    done: dict[str, list] = {}
+    with _Runner(project) as runner:
+        for _ in range(4):
+            todo = [e for e in editions if e.key not in done]
+            if not todo:
+                break
+            plans = {e.key: _plan(project, e, sizes[e.key]) for e in todo}
+
+            def submit(edition, part, numbers):
+                return runner.submit(*_job_for(project, edition, part, numbers, stamp,
+                                               photos[edition.key], base))
+
+            pending = {}
+            for edition in todo:
+                order, numbers = plans[edition.key]
+                for index, part in enumerate(order):
+                    if part is not None and part.kind != "front":
+                        pending[edition.key, index] = submit(edition, part, numbers)
+            for edition in todo:  # the contents need the back matter's pages
+                order, numbers = plans[edition.key]
+                back = _result(pending[edition.key, len(order) - 1])
+                pending[edition.key, len(order) - 1] = back
+                numbers = numbers | back.anchors
+                pending[edition.key, 0] = submit(edition, order[0], numbers)
+            for edition in todo:
+                order, _ = plans[edition.key]
+                laid = [None if part is None else _result(pending[edition.key, index])
+                        for index, part in enumerate(order)]
+                true = _sizes(order, laid)
+                if true == sizes[edition.key]:
+                    done[edition.key] = laid
+                sizes[edition.key] = true
+    missing = [e.label for e in editions if e.key not in done]
+    if missing:
+        raise BuildFailed(f"the page numbers of the {missing[0].lower()} did not settle; "
+                          "please report this with your entries")
+    return done
 
 
-def _edition_job(project: Project, edition: PdfEdition, strict: bool, temp: Path) -> _Outcome:
-    """Lay out, check and write one edition to temp; errors come back as data."""
-    pages = _estimated_pages(project) if edition.key == "print" else None
-    with pdf.collect_warnings() as messages:
-        try:
-            document, problems, facts = _lay_out(project, edition, strict, pages)
-        except BuildFailed as failure:
-            return _Outcome(error=(str(failure), failure.problems), messages=list(messages))
-        if strict and messages:  # keep the old file: do not spend time writing this one
-            return _Outcome(messages=list(messages))
-        _write(document, temp, project, edition)
-    return _Outcome(len(document.pages), problems, facts, list(messages))
+def part_of(project: Project, edition: PdfEdition, part: parts.Part) -> parts.LaidOut:
+    """One part, from the cache or laid out here and now (the preview's spread)."""
+    photos = _photos(project, edition, {part.slug} if part.slug else None)
+    job = _job_for(project, edition, part, {}, created(project), photos,
+                   parts.fingerprint(project.root))
+    return parts.cached(project.root, job[3]) or parts.lay_out(project, *job)
 
 
-def _estimated_pages(project: Project) -> int:
-    """The catalogue's page count without fillers: front matter, two pages a spread, back
-    matter, each laid out on its own (fast). _lay_out checks the result and lays out again
-    in the rare case that the estimate was wrong."""
-    front = part_pages(project, "front-matter.html.j2")
-    return front + (front + 1) % 2 + 2 * len(project.entries) + \
-        part_pages(project, "back-matter.html.j2")
+def _job_for(project, edition, part, numbers, stamp, photos, base) -> tuple:
+    """What a worker needs to lay out one part: the edition, the part, its HTML and cache
+    address, the date and the seed of the PDF's document id."""
+    seed = f"{output_name(project)}{edition.suffix}:{stamp.isoformat()}"
+    html = parts.html_of(project, edition, part, numbers, stamp, photos)
+    return edition, part, html, parts.address(html, edition, seed, base), stamp, seed
 
 
-def part_pages(project: Project, template: str) -> int:
-    """How many pages a part of the catalogue (front or back matter) fills on its own.
+def _plan(project: Project, edition: PdfEdition, sizes: dict[str, int]):
+    """The parts in page order (None: a blank page) and the first page of each spread.
+
+    Spreads start on left-hand (even) pages; a blank page follows a part of odd length
+    before a spread. The print edition gets blank fillers before the back matter so that
+    the page count is a multiple of four (saddle stitching).
+    """
+    order: list = [parts.Part("front", 1)]
+    page = sizes["front"] + 1
+    numbers = {}
+    for doc in project.entries:
+        if page % 2:
+            order.append(None)
+            page += 1
+        numbers[doc.slug] = page
+        order.append(parts.Part("spread", page, doc.slug))
+        page += sizes.get(doc.slug, 2)
+    fillers = (-(page - 1 + sizes["back"])) % 4 if edition.key == "print" else 0
+    order.append(parts.Part("back", page, fillers=fillers))
+    return order, numbers
+
+
+def _sizes(order: list, laid: list) -> dict[str, int]:
+    """The page counts the plan assumed, as the parts really came out."""
+    sizes = {}
+    for part, result in zip(order, laid):
+        if part is None:
+            continue
+        if part.kind == "spread":
+            if result.pages != 2:
+                sizes[part.slug] = result.pages
+        else:
+            sizes[part.kind] = result.pages - part.fillers
+    return sizes
+
+
+def _font_files(project: Project) -> list[Path]:
+    return sorted((layouts_dir(project.root).parent / "fonts").glob("*.[ot]tf"))
+
+
+def _photos(project: Project, edition: PdfEdition,
+            slugs: set[str] | None = None) -> dict[str, str]:
+    """Photo addresses for the edition (of the entries in slugs, or all): downsampled
+    copies from the cache, or the originals."""
+    if not edition.photo_size:
+        return {}
+    return {doc.slug: cache.downsampled(project.root, project.root / doc.entry.image.file,
+                                        edition.photo_size, edition.photo_quality).as_uri()
+            for doc in project.entries
+            if doc.entry.image and (slugs is None or doc.slug in slugs)}
+
+
+def _result(item):
+    return item.result() if isinstance(item, concurrent.futures.Future) else item
+
+
+_PROJECT: Project | None = None  # the project a worker lays out (inherited through fork)
+
+
+def _job(edition, part, html, key, stamp, seed):
+    """One part in a worker; a refused resource comes back as data, not as an exception."""
+    try:
+        return parts.lay_out(_PROJECT, edition, part, html, key, stamp, seed)
+    except BuildFailed as failure:
+        return (str(failure), failure.problems)
+
+
+class _Runner:
+    """Hands parts to worker processes (one per core), or takes them from the cache.
+
+    fork, not spawn: a worker starts at once with the modules and the project loaded (and,
+    in the tests, with whatever they replaced); nothing in it prints, so no terminal lock
+    can hang it.
+    """
+
+    def __init__(self, project: Project):
+        self.project = project
+        self.pool = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def submit(self, edition, part, html, key, stamp, seed):
+        """The part's result now (from the cache), or a future of it."""
+        hit = parts.cached(self.project.root, key)
+        if hit is not None:
+            return hit
+        global _PROJECT
+        _PROJECT = self.project
+        cores = os.cpu_count() or 1
+        if cores < 2:
+            return _checked(_job(edition, part, html, key, stamp, seed))
+        if self.pool is None:
+            context = multiprocessing.get_context("fork")
+            self.pool = concurrent.futures.ProcessPoolExecutor(cores, mp_context=context)
+        future = concurrent.futures.Future()
+        inner = self.pool.submit(_job, edition, part, html, key, stamp, seed)
+        inner.add_done_callback(lambda done: _settle(future, done))
+        return future
+
+
+def _settle(future, done) -> None:
+    try:
+        future.set_result(_checked(done.result()))
+    except BaseException as exc:  # noqa: BLE001 - handed on to whoever waits
+        future.set_exception(exc)
+
+
+def _checked(outcome):
+    if isinstance(outcome, tuple):
+        raise BuildFailed(*outcome)
+    return outcome
+
+
+def part_pages(project: Project, kind: str) -> int:
+    """How many pages the front or back matter fills on its own (an estimate for the plan).
 
     Remembered by content (cache.py): the part's HTML, the stylesheet, the fonts and the
     WeasyPrint version decide the count, so any change to them lays the part out again.
     """
     layouts = layouts_dir(project.root)
     roots = readable_roots(project.root)
-    html = render.render_html(project, "print", created(project), template=template)
+    html = render.render_html(project, "print", created(project), parts=(kind,))
     fonts = sorted((layouts.parent / "fonts").glob("*.[ot]tf"))
-    parts = [html, (layouts / "catalogue.css").read_bytes(), weasyprint.__version__,
-             *[f"{font.name}:{font.stat().st_size}:{font.stat().st_mtime_ns}" for font in fonts]]
+    key = [html, (layouts / "catalogue.css").read_bytes(), weasyprint.__version__,
+           *[f"{font.name}:{font.stat().st_size}:{font.stat().st_mtime_ns}" for font in fonts]]
 
     def count() -> int:
-        with pdf.collect_warnings():  # links to spreads not in this part: expected, ignored
+        with pdf.collect_warnings():  # links to other parts: expected here, ignored
             return len(pdf.render(html, project.root, roots).pages)
 
-    return cache.remembered(project.root, "pages", parts, count)
-
-
-def _lay_out(project: Project, edition: PdfEdition, strict: bool, pages: int | None):
-    """Render one edition and check that every spread fits its two pages.
-
-    The print edition is padded with blank pages to a multiple of four (for saddle
-    stitching); the padding comes from pages, the estimate of _estimated_pages, and is
-    laid out again in the rare case the estimate was wrong.
-    """
-    roots = readable_roots(project.root)
-    photos = {}
-    if edition.photo_size:
-        photos = {doc.slug: cache.downsampled(project.root, project.root / doc.entry.image.file,
-                                              edition.photo_size, edition.photo_quality).as_uri()
-                  for doc in project.entries if doc.entry.image}
-
-    def lay_out(fillers: int):
-        html = render.render_html(project, edition.key, created(project), fillers,
-                                  **({"photos": photos} if photos else {}))
-        return pdf.render(html, project.root, roots, edition.page_css, **edition.options)
-
-    document = lay_out(0 if edition.key != "print" else (-(pages or 0)) % 4)
-    if edition.key == "print" and len(document.pages) % 4:
-        document = lay_out((-len(document.pages)) % 4)
-    fits = check.measure(document, project)
-    photos = check.resolutions(document, project)
-    problems = check.fit_problems(fits, project, strict)
-    if edition.key == "print":
-        problems += check.resolution_problems(photos, project, strict)
-    errors = [p for p in problems if p.severity == "error"]
-    if errors:
-        raise BuildFailed(f"{len(errors)} problem(s) with the layout of the spreads; nothing "
-                          "was written.", problems)
-    facts = {"overflowing": [f.slug for f in fits if f.overflow_lines or f.left_spill_lines],
-             "sparse": [f.slug for f in fits if f.fill < check.SPARSE],
-             "photo_ppi": [round(p.ppi) for p in photos],
-             "warnings": sum(p.severity == "warning" for p in problems)}
-    return document, problems, facts
+    return cache.remembered(project.root, "pages", key, count)
 
 
 def _stop_on_warnings(strict: bool, messages: list[str], stage: str) -> None:
@@ -232,23 +350,6 @@ def _atomic(target: Path, project: Project):
     except OSError as exc:
         raise BuildFailed(f"could not write {relative(target, project.root)}: "
                           f"{exc.strerror or exc}; the previous PDF was kept.") from None
-
-
-def _write(document, temp: Path, project: Project, edition: PdfEdition) -> None:
-    """Write one PDF; font subsets are stamped with the edition's date, never the clock."""
-    saved = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(created(project).timetuple()))
-    try:
-        with pdf.stable_document_id(f"{output_name(project)}{edition.suffix}:"
-                                    f"{created(project).isoformat()}"):
-            document.write_pdf(temp, **edition.options)
-        if edition.bleed_box_mm is not None:
-            pdf.set_bleed_box(temp, edition.bleed_box_mm)
-    finally:
-        if saved is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = saved
 
 
 def created(project: Project) -> datetime.datetime:

@@ -80,12 +80,32 @@ def remembered(root: Path, kind: str, parts: list[bytes | str],
         return int(target.read_text("ascii"))
     except (OSError, ValueError):  # not made yet, or damaged: make it again
         value = compute()
+    store(target, str(value).encode("ascii"))
+    return value
+
+
+def store(target: Path, data: bytes) -> None:
+    """Write a cache entry whole or not at all (a reader never sees half a file)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(prefix=".part-", dir=target.parent)
     try:
-        with os.fdopen(handle, "w") as stream:
-            stream.write(str(value))
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
         os.replace(temp, target)
     finally:
         Path(temp).unlink(missing_ok=True)
-    return value
+
+
+def keep(target: Path, data: bytes) -> None:
+    """Store data with its checksum, so that a damaged copy is never used (see kept)."""
+    store(target, hashlib.sha256(data).digest() + data)
+
+
+def kept(target: Path) -> bytes | None:
+    """What keep stored, or None when it is missing or damaged."""
+    try:
+        raw = target.read_bytes()
+    except OSError:
+        return None
+    data = raw[32:]
+    return data if hashlib.sha256(data).digest() == raw[:32] else None

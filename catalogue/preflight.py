@@ -1,6 +1,6 @@
 """The preflight report: what a print shop (or an editor) checks before sending a file.
 
-It reads the written PDFs with pypdf (page boxes, fonts) and takes from the build what only
+It reads the written PDFs with pikepdf (page boxes, fonts) and takes from the build what only
 the layout knows (photo resolutions, spreads that run over or look empty).
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pypdf
+import pikepdf
 
 from .errors import CatalogueError
 from .pdf import atomic_target
@@ -20,34 +20,43 @@ REPORT = "preflight.json"
 
 def describe(path: Path, edition: str, layout: dict) -> dict:
     """One edition's preflight facts, from its PDF and from the layout checks."""
-    reader = pypdf.PdfReader(path)
-    first = reader.pages[0]
-    trim, bleed = first.trimbox, first.bleedbox
-    return {
-        "edition": edition,
-        "file": path.name,
-        "pages": len(reader.pages),
-        "trim_mm": [round(float(trim.width) / PT_PER_MM, 1),
-                    round(float(trim.height) / PT_PER_MM, 1)],
-        "bleed_mm": round((float(bleed.width) - float(trim.width)) / 2 / PT_PER_MM, 1),
-        "pdf_x": "/OutputIntents" in reader.trailer["/Root"],
-        "tagged": "/StructTreeRoot" in reader.trailer["/Root"],
-        "fonts": _fonts(reader),
-        "size_kb": round(path.stat().st_size / 1024),
-        **layout,
-    }
+    with pikepdf.open(path) as pdf:
+        first = pdf.pages[0]
+        trim, bleed = first.trimbox, first.bleedbox
+        return {
+            "edition": edition,
+            "file": path.name,
+            "pages": len(pdf.pages),
+            "trim_mm": [round(_width(trim) / PT_PER_MM, 1), round(_height(trim) / PT_PER_MM, 1)],
+            "bleed_mm": round((_width(bleed) - _width(trim)) / 2 / PT_PER_MM, 1),
+            "pdf_x": "/OutputIntents" in pdf.Root,
+            "tagged": "/StructTreeRoot" in pdf.Root,
+            "fonts": _fonts(pdf),
+            "size_kb": round(path.stat().st_size / 1024),
+            **layout,
+        }
 
 
-def _fonts(reader: pypdf.PdfReader) -> list[dict]:
-    fonts = {}
-    for page in reader.pages:
-        for ref in page.get("/Resources", {}).get("/Font", {}).values():
-            font = ref.get_object()
-            name = str(font["/BaseFont"]).lstrip("/")
+def _width(box) -> float:
+    return float(box[2]) - float(box[0])
+
+
+def _height(box) -> float:
+    return float(box[3]) - float(box[1])
+
+
+def _fonts(pdf: pikepdf.Pdf) -> list[dict]:
+    fonts, seen = {}, set()
+    for page in pdf.pages:
+        for font in page.obj.get("/Resources", {}).get("/Font", {}).values():
+            if font.objgen in seen:
+                continue
+            seen.add(font.objgen)
+            name = str(font.BaseFont).lstrip("/")
             descriptor = font.get("/FontDescriptor")
             if descriptor is None and "/DescendantFonts" in font:
-                descriptor = font["/DescendantFonts"][0].get_object().get("/FontDescriptor")
-            descriptor = descriptor.get_object() if descriptor is not None else {}
+                descriptor = font.DescendantFonts[0].get("/FontDescriptor")
+            descriptor = descriptor if descriptor is not None else {}
             fonts[name] = {"name": name.split("+", 1)[-1], "subset": "+" in name,
                            "embedded": any(k in descriptor for k in
                                            ("/FontFile", "/FontFile2", "/FontFile3"))}

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import shutil
 from pathlib import Path
 from typing import Callable, Iterable
 
 from PIL import Image
 
-from . import check, pdf, render
-from .build import check_only, created, part_pages
+from . import check, pdf
+from .build import check_only, part_of, part_pages
+from .editions import DOWNLOAD
 from .errors import CatalogueError, relative
 from .load import Project
-from .paths import layouts_dir, readable_roots
+from .parts import Part, fits_of
+from .paths import layouts_dir
 from .proof import page_images
 
 
@@ -23,7 +26,7 @@ def first_page_of(project: Project, slug: str) -> int:
     The front matter is laid out for real (its length depends on the contents list); every
     spread before this one takes its two pages, as the fit check requires.
     """
-    front = part_pages(project, "front-matter.html.j2")
+    front = part_pages(project, "front")
     first_spread = front + 1 + (front + 1) % 2  # spreads start on even (left) pages
     index = [doc.slug for doc in project.entries].index(slug)
     return first_spread + 2 * index
@@ -39,21 +42,19 @@ def preview(root: Path, slug: str, say: Callable[[str], None] = print) -> tuple[
         raise CatalogueError(f"there is no entries/{slug}.yaml{hint}")
     doc = project.entries[slugs.index(slug)]
     first = first_page_of(project, slug)
-    html = render.render_html(project, created=created(project), template="preview.html.j2",
-                              entries=[doc], first_page=first)
-    document = pdf.render(html, project.root, readable_roots(project.root))
-    # Drop the blank first page; keep every page the spread fills, so overflow shows.
-    spread = document.copy(document.pages[1:])
+    # The spread exactly as the download edition will have it (the same cached part: a
+    # build after a preview does not lay it out again), with every page it fills.
+    laid = part_of(project, DOWNLOAD, Part("spread", first, slug))
     subset = dataclasses.replace(project, entries=[doc])
-    for problem in check.fit_problems(check.measure(document, subset), subset, strict=False):
+    for problem in check.fit_problems(fits_of([laid]), subset, strict=False):
         say(str(problem))
     folder = project.root / "output" / "preview"
     target = folder / f"{slug}.pdf"
     with pdf.atomic_target(target) as temp:
-        spread.write_pdf(temp)
+        shutil.copyfile(laid.pdf, temp)
     png = folder / f"{slug}.png"
     _side_by_side(page_images(target, scale=100 / 72)).save(png)
-    last = first + len(spread.pages) - 1
+    last = first + laid.pages - 1
     say(f"Wrote {relative(target, project.root)} and {png.name}: pages {first}–{last}")
     return target, png
 

@@ -126,10 +126,11 @@ def environment(layouts: Path) -> jinja2.Environment:
 def render_html(project: Project, edition_kind: str = "download",
                 created: datetime.datetime | None = None, fillers: int = 0,
                 template: str = "catalogue.html.j2", **extra) -> str:
-    """The catalogue (or another layout in layouts/) as one HTML document for WeasyPrint.
+    """The catalogue (or a part of it, see catalogue.html.j2) as HTML for WeasyPrint.
 
-    extra overrides template variables, e.g. entries=[one] for a preview, or photos (slug ->
-    address) for downsampled copies.
+    extra overrides template variables: parts, first_page, lead_blank and numbers for one
+    part (parts.py), entries=[one] for a spread, photos (slug -> address) for downsampled
+    copies.
     """
     layouts = layouts_dir(project.root)
     edition = project.edition
@@ -144,6 +145,7 @@ def render_html(project: Project, edition_kind: str = "download",
         municipalities=municipalities, layouts=layouts.as_uri(),
         created=(created or datetime.datetime.combine(
             edition.publication_date, datetime.time(), datetime.timezone.utc)),
-        photos=photos, root=project.root.as_uri())
+        photos=photos, root=project.root.as_uri(), parts=("front", "spread", "back"),
+        first_page=1, lead_blank=False, first_spread=True, numbers={})
     variables.update(extra)
     return environment(layouts).get_template(template).render(**variables)

@@ -103,15 +103,22 @@ def test_a_failed_write_keeps_the_previous_pdf(tmp_path, monkeypatch):
     assert CliRunner().invoke(main, ["build", str(project)]).exit_code == 0
     before = output_state(project)
 
-    def full_disk(self, target, **options):
+    def full_disk(self, target, *args, **options):
         Path(target).write_bytes(b"%PDF-half")
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("weasyprint.document.Document.write_pdf", full_disk)
-    result = CliRunner().invoke(main, ["build", str(project)])
-    assert result.exit_code == 1
-    assert "No space left on device" in result.output and "previous PDF was kept" in result.output
-    assert output_state(project) == before
+    # The disk fills while a changed part is written into the cache, or while the parts
+    # are joined into the edition.
+    entry = next((project / "entries").glob("*.yaml"))
+    entry.write_text(entry.read_text("utf-8").replace("title: ", "title: Nyt ", 1), "utf-8")
+    for writer in ("weasyprint.document.Document.write_pdf", "pikepdf.Pdf.save"):
+        with monkeypatch.context() as patched:
+            patched.setattr(writer, full_disk)
+            result = CliRunner().invoke(main, ["build", str(project)])
+        assert result.exit_code == 1, (writer, result.output)
+        assert "No space left on device" in result.output
+        assert "previous PDF was kept" in result.output
+        assert output_state(project) == before
 
 
 def test_an_unexpected_error_is_said_plainly_without_traceback(tmp_path, monkeypatch):

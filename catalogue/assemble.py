@@ -1,0 +1,193 @@
+"""Join the parts' PDFs (parts.py) into one edition: pages, tags, links, bookmarks, boxes.
+
+WeasyPrint writes every part as a complete PDF. Joining them is more than appending pages,
+because the reader must not be able to tell: the result has one structure tree (PDF/UA
+tags) in page order with one parent tree, the named destinations of every part so that
+links between parts (contents -> spread, register -> spread) land, one outline built from
+the parts' bookmarks with their true levels, and the catalog's metadata (language, XMP,
+output intent) of the first part. qpdf (pikepdf) does the copying: fast, and the same
+input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name
+
+from . import subsets
+
+# What the first part's catalog carries for the whole document.
+CATALOG_KEYS = ("/Lang", "/MarkInfo", "/ViewerPreferences", "/Metadata", "/OutputIntents")
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One part's PDF, and what the layout knows about it that the PDF does not say."""
+
+    pdf: Path
+    anchors: frozenset[str]  # the named destinations this part owns (others are stand-ins)
+    bookmarks: tuple  # (level, label, page index in the part, x, y, closed)
+
+
+def assemble(pieces: list[Piece | None], target: Path, bleed_mm: float | None = None,
+             fonts: list[Path] = (), root: Path | None = None) -> int:
+    """Write the pieces' pages in order to target; None stands for a blank page.
+
+    Returns the number of pages. bleed_mm, when given, sets every page's BleedBox to the
+    TrimBox plus that much on each side (WeasyPrint caps it; see editions.py). The parts'
+    subsets of the given font files become one subset each (subsets.py; cached in root).
+    """
+    out = pikepdf.Pdf.new()
+    sources = [pikepdf.open(piece.pdf) for piece in pieces if piece is not None]
+    first = sources[0]
+    tagged = "/StructTreeRoot" in first.Root
+    document = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, K=Array()))
+    page_keys: list[tuple[int, object]] = []   # parent tree: page key -> marked content
+    annotation_keys: list[tuple[object, object]] = []  # (annotation, its structure element)
+    destinations: dict[str, object] = {}
+    outline: list[tuple] = []
+    source = iter(sources)
+    for piece in pieces:
+        if piece is None:
+            _blank_page(out)
+            continue
+        pdf = next(source)
+        offset = len(out.pages)
+        with warnings.catch_warnings():  # named destinations: joined below, on purpose
+            warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
+            out.pages.extend(pdf.pages)
+        if tagged:
+            _join_structure(out, pdf, offset, document, page_keys, annotation_keys)
+        names = pdf.Root.get("/Names", {}).get("/Dests", {}).get("/Names", [])
+        for name, destination in zip(names[::2], names[1::2]):
+            if str(name) in piece.anchors:
+                destinations[str(name)] = _copy(out, destination)
+        outline += [(level, label, offset + page, x, y, closed)
+                    for level, label, page, x, y, closed in piece.bookmarks]
+    if tagged:
+        _structure_root(out, document, page_keys, annotation_keys, len(out.pages))
+    if destinations:
+        flat = Array()
+        for name in sorted(destinations):
+            flat.extend([pikepdf.String(name), destinations[name]])
+        out.Root.Names = Dictionary(Dests=Dictionary(Names=flat))
+    _outline(out, outline)
+    for key in CATALOG_KEYS:
+        if key in first.Root:
+            out.Root[key] = _copy(out, first.Root[key])
+    out.docinfo = _copy(out, first.trailer.Info)
+    if bleed_mm is not None:
+        _set_bleed_box(out, bleed_mm)
+    if fonts and root is not None:
+        subsets.merge(out, list(fonts), root)
+    out.save(target, deterministic_id=True, compress_streams=True,
+             object_stream_mode=pikepdf.ObjectStreamMode.generate,
+             min_version=first.pdf_version)
+    count = len(out.pages)
+    for pdf in sources:
+        pdf.close()
+    return count
+
+
+def dangling_links(path: Path) -> list[str]:
+    """Internal links in a joined PDF whose destination no part defines."""
+    with pikepdf.open(path) as pdf:
+        names = pdf.Root.get("/Names", {}).get("/Dests", {}).get("/Names", [])
+        known = {str(name) for name in names[::2]}
+        return sorted({str(annotation.Dest) for page in pdf.pages
+                       for annotation in page.get("/Annots", [])
+                       if "/Dest" in annotation and str(annotation.Dest) not in known})
+
+
+def _copy(out, obj):
+    """obj from another PDF into out: indirect objects once each (qpdf remembers what it
+    copied, so a page and the tags pointing at it stay one object), direct ones by value."""
+    if isinstance(obj, pikepdf.Object) and obj.is_indirect:
+        return out.copy_foreign(obj)
+    if isinstance(obj, Array):
+        return Array([_copy(out, item) for item in obj])
+    if isinstance(obj, Dictionary):
+        return Dictionary({key: _copy(out, value) for key, value in obj.items()})
+    return obj
+
+
+def _join_structure(out, pdf, offset, document, page_keys, annotation_keys) -> None:
+    """Move a part's tagged content under the joined document's one Document element."""
+    root = pdf.Root.get("/StructTreeRoot")
+    if root is None:
+        return
+    own_document = root.K[0] if isinstance(root.K, Array) else root.K
+    copied = _copy(out, own_document)
+    for kid in copied.K:
+        if isinstance(kid, Dictionary):
+            kid.P = document
+        document.K.append(kid)
+    pages = len(pdf.pages)
+    by_key: dict[int, object] = {}
+    nums = root.ParentTree.Nums
+    for key, value in zip(nums[::2], nums[1::2]):
+        by_key[int(key)] = value
+    for number in range(pages):
+        page = out.pages[offset + number].obj
+        old = page.get("/StructParents")
+        if old is None:
+            continue
+        page.StructParents = offset + number
+        page_keys.append((offset + number, _copy(out, by_key[int(old)])))
+        for annotation in page.get("/Annots", []):
+            if "/StructParent" in annotation:
+                element = _copy(out, by_key[int(annotation.StructParent)])
+                annotation_keys.append((annotation, element))
+
+
+def _structure_root(out, document, page_keys, annotation_keys, pages: int) -> None:
+    """The joined structure tree: pages keep their index as key, annotations follow."""
+    nums = Array()
+    for key, value in page_keys:
+        nums.extend([key, value])
+    for key, (annotation, element) in enumerate(annotation_keys, start=pages):
+        annotation.StructParent = key
+        nums.extend([key, element])
+    parent_tree = out.make_indirect(Dictionary(Nums=nums))
+    root = out.make_indirect(Dictionary(Type=Name.StructTreeRoot, K=Array([document]),
+                                        ParentTree=parent_tree,
+                                        ParentTreeNextKey=pages + len(annotation_keys)))
+    document.P = root
+    out.Root.StructTreeRoot = root
+
+
+def _blank_page(out) -> None:
+    """An empty page with the boxes of the page before it (trim, bleed, media)."""
+    model = out.pages[-1].obj
+    page = Dictionary(Type=Name.Page, Resources=Dictionary(),
+                      Contents=out.make_stream(b""))
+    for box in ("/MediaBox", "/TrimBox", "/BleedBox"):
+        if box in model:
+            page[box] = Array(list(model[box]))
+    out.pages.append(pikepdf.Page(page))
+
+
+def _outline(out, bookmarks: list[tuple]) -> None:
+    """The bookmarks as one outline: each under the last one of a lower level."""
+    if not bookmarks:
+        return
+    with out.open_outline() as outline:
+        stack: list[tuple[int, pikepdf.OutlineItem]] = []
+        for level, label, page, x, y, closed in bookmarks:
+            item = pikepdf.OutlineItem(label, page, "XYZ", left=x, top=y, zoom=0)
+            item.is_closed = closed
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            (stack[-1][1].children if stack else outline.root).append(item)
+            stack.append((level, item))
+
+
+def _set_bleed_box(out, bleed_mm: float) -> None:
+    bleed = bleed_mm * 72 / 25.4
+    for page in out.pages:
+        left, bottom, right, top = (float(v) for v in page.obj.TrimBox)
+        page.obj.BleedBox = Array([left - bleed, bottom - bleed, right + bleed, top + bleed])

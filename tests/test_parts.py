@@ -1,0 +1,112 @@
+"""Parts and their cache: a build that reuses parts gives the bytes of a clean build, every
+input that goes into a part makes it again, and a damaged cache entry is never used."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from catalogue.bench import synthetic_photo
+from catalogue.build import build
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    """Two entries, one with a photo, with their own copy of the layouts and fonts (so
+    that a test may change them)."""
+    folder = tmp_path / "p"
+    folder.mkdir()
+    shutil.copy(ROOT / "catalogue.yaml", folder)
+    shutil.copytree(ROOT / "layouts", folder / "layouts")
+    shutil.copytree(ROOT / "fonts", folder / "fonts")
+    (folder / "entries").mkdir()
+    (folder / "images").mkdir()
+    for name in ("greenlab-skive", "carbon-20"):
+        shutil.copy(ROOT / "entries" / f"{name}.yaml", folder / "entries")
+    synthetic_photo(folder / "images" / "foto.jpg", 3)
+    entry = folder / "entries" / "greenlab-skive.yaml"
+    entry.write_text(entry.read_text("utf-8") + (
+        "image:\n  file: images/foto.jpg\n  alt: Foto\n  credit: Test\n"), "utf-8")
+    return folder
+
+
+def _pdf(project: Path, edition: str, out: Path) -> bytes:
+    (written,) = build(project, say=lambda m: None, output=out, only={edition}).written
+    return written.path.read_bytes()
+
+
+def _edit_entry(project: Path) -> None:
+    entry = project / "entries" / "carbon-20.yaml"
+    entry.write_text(entry.read_text("utf-8").replace("title: ", "title: Nyt ", 1), "utf-8")
+
+
+def _edit_stylesheet(project: Path) -> None:
+    with (project / "layouts" / "catalogue.css").open("a", encoding="utf-8") as css:
+        css.write("\n.lead { color: #7A1F1F; }\n")
+
+
+def _swap_font(project: Path) -> None:
+    fonts = project / "fonts"
+    shutil.copy(fonts / "SourceSans3-Bold.otf", fonts / "SourceSans3-Regular.otf")
+
+
+def _replace_photo(project: Path) -> None:
+    synthetic_photo(project / "images" / "foto.jpg", 9)
+
+
+def _more_bleed(project: Path) -> None:
+    config = project / "catalogue.yaml"
+    data = yaml.safe_load(config.read_text("utf-8"))
+    data.setdefault("print", {})["bleed_mm"] = 5
+    config.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+
+
+@pytest.mark.parametrize("change, edition", [
+    (_edit_entry, "download"), (_edit_stylesheet, "download"), (_swap_font, "download"),
+    (_replace_photo, "download"), (_replace_photo, "print"), (_more_bleed, "print")])
+def test_a_change_gives_what_a_clean_build_gives(project, tmp_path, change, edition):
+    before = _pdf(project, edition, tmp_path / "before")
+    change(project)
+    reused = _pdf(project, edition, tmp_path / "reused")  # the cache of the build before
+    shutil.rmtree(project / ".cache")
+    clean = _pdf(project, edition, tmp_path / "clean")
+    assert reused == clean
+    assert reused != before
+
+
+def test_an_edited_entry_lays_out_only_its_spread(project, tmp_path):
+    _pdf(project, "download", tmp_path / "a")
+    parts = project / ".cache" / "parts"
+    made = set(parts.iterdir())
+    _pdf(project, "download", tmp_path / "b")
+    assert set(parts.iterdir()) == made  # nothing changed: nothing laid out
+    entry = project / "entries" / "carbon-20.yaml"
+    text = entry.read_text("utf-8")
+    entry.write_text(text.replace("about: |\n", "about: |\n  Et nyt afsnit.\n\n", 1), "utf-8")
+    _pdf(project, "download", tmp_path / "c")
+    new = set(parts.iterdir()) - made
+    assert sorted(p.suffix for p in new) == [".json", ".pdf"]  # one part: the spread
+
+
+def test_damaged_cache_entries_are_made_again(project, tmp_path):
+    clean = _pdf(project, "download", tmp_path / "a")
+    cache = project / ".cache"
+    damaged = [p for folder in ("parts", "fonts") for p in (cache / folder).iterdir()]
+    assert any(p.suffix == ".pdf" for p in damaged) and any(p.suffix == "" for p in damaged)
+    for number, path in enumerate(damaged):
+        data = path.read_bytes()
+        path.write_bytes(data[: len(data) // 2] if number % 2 else b"\0" * len(data))
+    assert _pdf(project, "download", tmp_path / "b") == clean
+
+
+def test_make_clean_removes_the_cache():
+    dry = subprocess.run(["make", "-n", "clean"], cwd=ROOT, capture_output=True, text=True,
+                         check=True).stdout
+    removed = next(line for line in dry.splitlines() if line.startswith("rm -rf")).split()
+    assert ".cache" in removed
