@@ -45,7 +45,7 @@ def assemble(pieces: list[Piece | None], target: Path, bleed_mm: float | None = 
     sources = [pikepdf.open(piece.pdf) for piece in pieces if piece is not None]
     first = sources[0]
     tagged = "/StructTreeRoot" in first.Root
-    document = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, K=Array()))
+    kids: list = []  # the parts' top-level structure elements, in page order
     page_keys: list[tuple[int, object]] = []   # parent tree: page key -> marked content
     annotation_keys: list[tuple[object, object]] = []  # (annotation, its structure element)
     destinations: dict[str, object] = {}
@@ -61,7 +61,7 @@ def assemble(pieces: list[Piece | None], target: Path, bleed_mm: float | None = 
             warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
             out.pages.extend(pdf.pages)
         if tagged:
-            _join_structure(out, pdf, offset, document, page_keys, annotation_keys)
+            _join_structure(out, pdf, offset, kids, page_keys, annotation_keys)
         names = pdf.Root.get("/Names", {}).get("/Dests", {}).get("/Names", [])
         for name, destination in zip(names[::2], names[1::2]):
             if str(name) in piece.anchors:
@@ -69,7 +69,7 @@ def assemble(pieces: list[Piece | None], target: Path, bleed_mm: float | None = 
         outline += [(level, label, offset + page, x, y, closed)
                     for level, label, page, x, y, closed in piece.bookmarks]
     if tagged:
-        _structure_root(out, document, page_keys, annotation_keys, len(out.pages))
+        _structure_root(out, kids, page_keys, annotation_keys, len(out.pages))
     if destinations:
         flat = Array()
         for name in sorted(destinations):
@@ -115,17 +115,14 @@ def _copy(out, obj):
     return obj
 
 
-def _join_structure(out, pdf, offset, document, page_keys, annotation_keys) -> None:
+def _join_structure(out, pdf, offset, kids, page_keys, annotation_keys) -> None:
     """Move a part's tagged content under the joined document's one Document element."""
     root = pdf.Root.get("/StructTreeRoot")
     if root is None:
         return
     own_document = root.K[0] if isinstance(root.K, Array) else root.K
     copied = _copy(out, own_document)
-    for kid in copied.K:
-        if isinstance(kid, Dictionary):
-            kid.P = document
-        document.K.append(kid)
+    kids.extend(copied.K)
     pages = len(pdf.pages)
     by_key: dict[int, object] = {}
     nums = root.ParentTree.Nums
@@ -144,15 +141,21 @@ def _join_structure(out, pdf, offset, document, page_keys, annotation_keys) -> N
                 annotation_keys.append((annotation, element))
 
 
-def _structure_root(out, document, page_keys, annotation_keys, pages: int) -> None:
-    """The joined structure tree: pages keep their index as key, annotations follow."""
-    nums = Array()
+def _structure_root(out, kids, page_keys, annotation_keys, pages: int) -> None:
+    """The joined structure tree: one Document element over the parts' elements; in the
+    parent tree pages keep their index as key, annotations follow."""
+    document = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document,
+                                            K=Array(kids)))
+    for kid in kids:
+        if isinstance(kid, Dictionary):
+            kid.P = document
+    nums = []  # built as a list: growing a pikepdf Array item by item is quadratic
     for key, value in page_keys:
-        nums.extend([key, value])
+        nums += [key, value]
     for key, (annotation, element) in enumerate(annotation_keys, start=pages):
         annotation.StructParent = key
-        nums.extend([key, element])
-    parent_tree = out.make_indirect(Dictionary(Nums=nums))
+        nums += [key, element]
+    parent_tree = out.make_indirect(Dictionary(Nums=Array(nums)))
     root = out.make_indirect(Dictionary(Type=Name.StructTreeRoot, K=Array([document]),
                                         ParentTree=parent_tree,
                                         ParentTreeNextKey=pages + len(annotation_keys)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import dataclasses
 import datetime
 import multiprocessing
 import os
@@ -132,40 +133,54 @@ def _target(output: Path, project: Project, edition: PdfEdition) -> Path:
 def lay_out_all(project: Project, editions: list[PdfEdition]) -> dict[str, list]:
     """Every part of every edition, laid out (or taken from the cache), in page order.
 
-    The plan numbers the parts from their page counts: estimates first (the spreads two
-    pages each, the front and back matter counted on their own and remembered), then the
-    true counts when a part turned out longer (a spread that runs over), until they agree.
+    The plan numbers the parts from their page counts: first the spreads at two pages each
+    and the front matter as counted on its own (remembered), then the true counts when a
+    part came out longer (a spread that runs over), until they agree. The back matter goes
+    first into the workers: the contents need its pages, and the print edition's blank
+    fillers its length (the download edition's back matter gives it; else it is counted).
     Returns, per edition, its parts (LaidOut) in order, None where a blank page goes.
     """
     stamp = created(project)
     base = parts.fingerprint(project.root)
     photos = {e.key: _photos(project, e) for e in editions}
-    sizes = {e.key: {"front": part_pages(project, "front"),
-                     "back": part_pages(project, "back")} for e in editions}
+    front = part_pages(project, "front")
+    sizes: dict[str, dict[str, int]] = {e.key: {"front": front} for e in editions}
+    if [e.key for e in editions] == ["print"]:
+        sizes["print"]["back"] = part_pages(project, "back")
     done: dict[str, list] = {}
     with _Runner(project) as runner:
         for _ in range(4):
             todo = [e for e in editions if e.key not in done]
             if not todo:
                 break
-            plans = {e.key: _plan(project, e, sizes[e.key]) for e in todo}
 
             def submit(edition, part, numbers):
                 return runner.submit(*_job_for(project, edition, part, numbers, stamp,
                                                photos[edition.key], base))
 
-            pending = {}
+            plans = {e.key: _plan(project, e, sizes[e.key]) for e in todo}
+            pending, backs = {}, {}
+            for edition in todo:  # the download edition's back matter first (see above)
+                order, numbers = plans[edition.key]
+                if "back" in sizes[edition.key] or edition.key != "print":
+                    backs[edition.key] = submit(edition, order[-1], numbers)
             for edition in todo:
                 order, numbers = plans[edition.key]
                 for index, part in enumerate(order):
-                    if part is not None and part.kind != "front":
+                    if part is not None and part.kind == "spread":
                         pending[edition.key, index] = submit(edition, part, numbers)
+            for edition in todo:
+                order, numbers = plans[edition.key]
+                if edition.key not in backs:  # print: fillers from the download's back
+                    length = _result(backs["download"]).pages
+                    order[-1] = _filled(order[-1], length)
+                    backs[edition.key] = submit(edition, order[-1], numbers)
             for edition in todo:  # the contents need the back matter's pages
                 order, numbers = plans[edition.key]
-                back = _result(pending[edition.key, len(order) - 1])
+                back = backs[edition.key] = _result(backs[edition.key])
+                sizes[edition.key].setdefault("back", back.pages - order[-1].fillers)
+                pending[edition.key, 0] = submit(edition, order[0], numbers | back.anchors)
                 pending[edition.key, len(order) - 1] = back
-                numbers = numbers | back.anchors
-                pending[edition.key, 0] = submit(edition, order[0], numbers)
             for edition in todo:
                 order, _ = plans[edition.key]
                 laid = [None if part is None else _result(pending[edition.key, index])
@@ -194,7 +209,8 @@ def _job_for(project, edition, part, numbers, stamp, photos, base) -> tuple:
     address, the date and the seed of the PDF's document id."""
     seed = f"{output_name(project)}{edition.suffix}:{stamp.isoformat()}"
     html = parts.html_of(project, edition, part, numbers, stamp, photos)
-    return edition, part, html, parts.address(html, edition, seed, base), stamp, seed
+    return (edition, part, html, parts.address(project.root, html, edition, seed, base),
+            stamp, seed)
 
 
 def _plan(project: Project, edition: PdfEdition, sizes: dict[str, int]):
@@ -202,7 +218,8 @@ def _plan(project: Project, edition: PdfEdition, sizes: dict[str, int]):
 
     Spreads start on left-hand (even) pages; a blank page follows a part of odd length
     before a spread. The print edition gets blank fillers before the back matter so that
-    the page count is a multiple of four (saddle stitching).
+    the page count is a multiple of four (saddle stitching), once the back's length is
+    known (sizes["back"]).
     """
     order: list = [parts.Part("front", 1)]
     page = sizes["front"] + 1
@@ -214,9 +231,15 @@ def _plan(project: Project, edition: PdfEdition, sizes: dict[str, int]):
         numbers[doc.slug] = page
         order.append(parts.Part("spread", page, doc.slug))
         page += sizes.get(doc.slug, 2)
-    fillers = (-(page - 1 + sizes["back"])) % 4 if edition.key == "print" else 0
-    order.append(parts.Part("back", page, fillers=fillers))
+    order.append(parts.Part("back", page))
+    if edition.key == "print" and "back" in sizes:
+        order[-1] = _filled(order[-1], sizes["back"])
     return order, numbers
+
+
+def _filled(back: parts.Part, length: int) -> parts.Part:
+    """The back matter with the blank pages before it that make the total a multiple of 4."""
+    return dataclasses.replace(back, fillers=(-(back.first_page - 1 + length)) % 4)
 
 
 def _sizes(order: list, laid: list) -> dict[str, int]:
@@ -240,11 +263,11 @@ def _font_files(project: Project) -> list[Path]:
 def _photos(project: Project, edition: PdfEdition,
             slugs: set[str] | None = None) -> dict[str, str]:
     """Photo addresses for the edition (of the entries in slugs, or all): downsampled
-    copies from the cache, or the originals."""
+    copies in the cache (made by the part that shows them), or the originals."""
     if not edition.photo_size:
         return {}
-    return {doc.slug: cache.downsampled(project.root, project.root / doc.entry.image.file,
-                                        edition.photo_size, edition.photo_quality).as_uri()
+    return {doc.slug: cache.downsampled_path(project.root, project.root / doc.entry.image.file,
+                                             edition.photo_size, edition.photo_quality).as_uri()
             for doc in project.entries
             if doc.entry.image and (slugs is None or doc.slug in slugs)}
 

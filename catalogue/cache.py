@@ -29,12 +29,20 @@ def key(*parts: bytes | str) -> str:
     return digest.hexdigest()
 
 
+def downsampled_path(root: Path, source: Path, max_size: tuple[int, int],
+                     quality: int) -> Path:
+    """Where downsampled() keeps its copy of source: named by the photo's bytes and the
+    options, so the name alone says what it holds (a part's cache address uses it)."""
+    suffix = ".png" if source.suffix.lower() == ".png" else ".jpg"
+    name = key(source.read_bytes(), repr(max_size), str(quality))
+    return root / FOLDER / "images" / f"{name}{suffix}"
+
+
 def downsampled(root: Path, source: Path, max_size: tuple[int, int], quality: int) -> Path:
     """The photo at most max_size (covering, not fitting, so object-fit: cover stays sharp),
     upright, in sRGB; JPEG stays JPEG (at quality), PNG stays lossless PNG."""
-    data = source.read_bytes()
-    suffix = ".png" if source.suffix.lower() == ".png" else ".jpg"
-    target = root / FOLDER / "images" / f"{key(data, repr(max_size), str(quality))}{suffix}"
+    target = downsampled_path(root, source, max_size, quality)
+    suffix = target.suffix
     if _readable(target):
         return target
     with Image.open(source) as image:

@@ -99,11 +99,14 @@ def fingerprint(root: Path) -> str:
     return digest.hexdigest()
 
 
-def address(html: str, edition: PdfEdition, seed: str, base: str) -> str:
+def address(root: Path, html: str, edition: PdfEdition, seed: str, base: str) -> str:
     """The part's cache address: its HTML, the edition, and every file the HTML uses."""
+    made = root / cache.FOLDER
     files = []
     for url in sorted(set(_FILE_URL.findall(html + edition.page_css))):
         path = Path(unquote(urlsplit(url).path))
+        if path.is_relative_to(made):
+            continue  # a cached copy (a downsampled photo): its name says what it holds
         try:
             files.append(f"{url}:{hashlib.sha256(path.read_bytes()).hexdigest()}")
         except OSError:
@@ -131,6 +134,11 @@ def lay_out(project: Project, edition: PdfEdition, part: Part, html: str, key: s
     roots = readable_roots(project.root)
     entries = [d for d in project.entries if d.slug == part.slug] if part.slug else []
     subset = dataclasses.replace(project, entries=entries)
+    if edition.photo_size:  # the downsampled copy the HTML points to (cache.py)
+        for doc in entries:
+            if doc.entry.image:
+                cache.downsampled(project.root, project.root / doc.entry.image.file,
+                                  edition.photo_size, edition.photo_quality)
     with pdf.collect_warnings() as messages:
         document = pdf.render(html, project.root, roots, edition.page_css, **edition.options)
         skip = 1 if part.lead_blank else 0

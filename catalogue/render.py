@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -112,8 +113,11 @@ def indexes(project: Project) -> dict[str, list[IndexLine]]:
     return {"municipality": lines(by_muni), "region": lines(by_region), "theme": lines(by_theme)}
 
 
+@functools.lru_cache(maxsize=4)
 def environment(layouts: Path) -> jinja2.Environment:
-    """The Jinja environment: strict about undefined names, escaping everything."""
+    """The Jinja environment: strict about undefined names, escaping everything. One per
+    layouts folder, so that each template is compiled once (Jinja checks the file's time
+    and compiles it again when it changed)."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(layouts), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True,
                              lstrip_blocks=True)
@@ -134,18 +138,23 @@ def render_html(project: Project, edition_kind: str = "download",
     """
     layouts = layouts_dir(project.root)
     edition = project.edition
+    entries = extra.get("entries", project.entries)
     colours = {key: edition.colours.themes.get(key, edition.colours.primary)
                for key in edition.themes}
-    credits = [(doc, doc.entry.image) for doc in project.entries if doc.entry.image]
-    photos = {doc.slug: (project.root / doc.entry.image.file).as_uri()
-              for doc in project.entries if doc.entry.image}
     variables = dict(
         edition=edition, entries=project.entries, kind=edition_kind, fillers=fillers,
-        colours=colours, indexes=indexes(project), credits=credits,
-        municipalities=municipalities, layouts=layouts.as_uri(),
+        colours=colours, municipalities=municipalities, layouts=layouts.as_uri(),
         created=(created or datetime.datetime.combine(
             edition.publication_date, datetime.time(), datetime.timezone.utc)),
-        photos=photos, root=project.root.as_uri(), parts=("front", "spread", "back"),
+        root=project.root.as_uri(), parts=("front", "spread", "back"),
         first_page=1, lead_blank=False, first_spread=True, numbers={})
     variables.update(extra)
+    # Work only the parts that show them need (a build renders a hundred spreads).
+    if "photos" not in extra:
+        variables["photos"] = {doc.slug: (project.root / doc.entry.image.file).as_uri()
+                               for doc in entries if doc.entry.image}
+    if "back" in variables["parts"]:
+        variables["indexes"] = indexes(project)
+        variables["credits"] = [(doc, doc.entry.image) for doc in project.entries
+                                if doc.entry.image]
     return environment(layouts).get_template(template).render(**variables)

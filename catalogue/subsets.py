@@ -19,7 +19,7 @@ import string
 from pathlib import Path
 
 import pikepdf
-from fontTools import subset
+import uharfbuzz as harfbuzz
 from fontTools.ttLib import TTFont
 from pikepdf import Array, Dictionary, Name
 
@@ -172,22 +172,23 @@ def _cmap(to_unicode: dict[int, bytes]) -> bytes:
 
 
 def _subset(original: Path, glyphs: list[int], root: Path) -> bytes:
-    """The original font cut down to glyphs, keeping their ids; cached by content."""
+    """The original font cut down to glyphs, keeping their ids (as WeasyPrint does, with
+    HarfBuzz: a hundred times faster than fontTools here); cached by content."""
     source = original.read_bytes()
-    target = root / cache.FOLDER / "fonts" / cache.key(source, repr(glyphs))
+    target = root / cache.FOLDER / "fonts" / cache.key(source, repr(glyphs), harfbuzz.__version__)
     data = cache.kept(target)
     if data is not None:
         return data
-    options = subset.Options(retain_gids=True, passthrough_tables=True, hinting=False,
-                             ignore_missing_glyphs=True, desubroutinize=True,
-                             notdef_outline=True, drop_tables=_DROP, name_IDs=["*"],
-                             layout_features=[])
-    with TTFont(io.BytesIO(source), recalcTimestamp=False) as font:  # no clock in it
-        subsetter = subset.Subsetter(options)
-        subsetter.populate(gids=glyphs)
-        subsetter.subset(font)
-        buffer = io.BytesIO()
-        font.save(buffer)
-    data = buffer.getvalue()
+    subset_input = harfbuzz.SubsetInput()
+    subset_input.glyph_set.update(glyphs)
+    subset_input.drop_table_tag_set.update(int.from_bytes(t.encode(), "big") for t in _DROP)
+    subset_input.flags = (harfbuzz.SubsetFlags.RETAIN_GIDS | harfbuzz.SubsetFlags.NO_HINTING
+                          | harfbuzz.SubsetFlags.DESUBROUTINIZE
+                          | harfbuzz.SubsetFlags.NOTDEF_OUTLINE
+                          | harfbuzz.SubsetFlags.PASSTHROUGH_UNRECOGNIZED)
+    face = harfbuzz.subset(harfbuzz.Face(harfbuzz.Blob(source)), subset_input)
+    if face is None:
+        raise ValueError(f"HarfBuzz could not subset {original.name}")
+    data = face.blob.data
     cache.keep(target, data)
     return data
