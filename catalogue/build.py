@@ -3,6 +3,7 @@ bottom."""
 
 from __future__ import annotations
 
+import collections
 import concurrent.futures
 import contextlib
 import dataclasses
@@ -10,16 +11,16 @@ import datetime
 import multiprocessing
 import os
 import time
+from importlib.metadata import version
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-import weasyprint
-
-from . import assemble, cache, check, impose, parts, pdf, preflight, render
+from . import assemble, cache, check, impose, parts, preflight, render
 from .danish import slug
 from .editions import PdfEdition, for_project
 from .errors import BuildFailed, Problem, relative
+from .files import atomic_target
 from .load import Project
 from .paths import layouts_dir, readable_roots
 from .review import check_only
@@ -149,42 +150,45 @@ def lay_out_all(project: Project, editions: list[PdfEdition]) -> dict[str, list]
         sizes["print"]["back"] = part_pages(project, "back")
     done: dict[str, list] = {}
     with _Runner(project) as runner:
-        for _ in range(4):
+        for attempt in range(4):
             todo = [e for e in editions if e.key not in done]
             if not todo:
                 break
 
-            def submit(edition, part, numbers):
-                return runner.submit(*_job_for(project, edition, part, numbers, stamp,
-                                               photos[edition.key], base))
+            def add(edition, index, part, numbers, urgent=False):
+                runner.add((attempt, edition.key, index), _job_for(
+                    project, edition, part, numbers, stamp, photos[edition.key], base),
+                    urgent)
 
             plans = {e.key: _plan(project, e, sizes[e.key]) for e in todo}
-            pending, backs = {}, {}
-            for edition in todo:  # the download edition's back matter first (see above)
+            last = {key: len(order) - 1 for key, (order, _) in plans.items()}
+            for edition in todo:  # the back matter first (see above)
                 order, numbers = plans[edition.key]
                 if "back" in sizes[edition.key] or edition.key != "print":
-                    backs[edition.key] = submit(edition, order[-1], numbers)
+                    add(edition, last[edition.key], order[-1], numbers, urgent=True)
             for edition in todo:
                 order, numbers = plans[edition.key]
                 for index, part in enumerate(order):
                     if part is not None and part.kind == "spread":
-                        pending[edition.key, index] = submit(edition, part, numbers)
+                        add(edition, index, part, numbers)
             for edition in todo:
                 order, numbers = plans[edition.key]
-                if edition.key not in backs:  # print: fillers from the download's back
-                    length = _result(backs["download"]).pages
-                    order[-1] = _filled(order[-1], length)
-                    backs[edition.key] = submit(edition, order[-1], numbers)
+                if "back" not in sizes[edition.key] and edition.key == "print":
+                    # the print edition's fillers: as long as the download's back matter
+                    (back,) = runner.wait((attempt, "download", last["download"]))
+                    order[-1] = _filled(order[-1], back.pages)
+                    add(edition, last[edition.key], order[-1], numbers, urgent=True)
             for edition in todo:  # the contents need the back matter's pages
                 order, numbers = plans[edition.key]
-                back = backs[edition.key] = _result(backs[edition.key])
+                (back,) = runner.wait((attempt, edition.key, last[edition.key]))
                 sizes[edition.key].setdefault("back", back.pages - order[-1].fillers)
-                pending[edition.key, 0] = submit(edition, order[0], numbers | back.anchors)
-                pending[edition.key, len(order) - 1] = back
+                add(edition, 0, order[0], numbers | back.anchors, urgent=True)
             for edition in todo:
                 order, _ = plans[edition.key]
-                laid = [None if part is None else _result(pending[edition.key, index])
-                        for index, part in enumerate(order)]
+                found = runner.wait(*[(attempt, edition.key, index)
+                                      for index, part in enumerate(order) if part])
+                found.reverse()
+                laid = [part and found.pop() for part in order]
                 true = _sizes(order, laid)
                 if true == sizes[edition.key]:
                     done[edition.key] = laid
@@ -272,10 +276,6 @@ def _photos(project: Project, edition: PdfEdition,
             if doc.entry.image and (slugs is None or doc.slug in slugs)}
 
 
-def _result(item):
-    return item.result() if isinstance(item, concurrent.futures.Future) else item
-
-
 _PROJECT: Project | None = None  # the project a worker lays out (inherited through fork)
 
 
@@ -288,16 +288,22 @@ def _job(edition, part, html, key, stamp, seed):
 
 
 class _Runner:
-    """Hands parts to worker processes (one per core), or takes them from the cache.
+    """Lays out parts in worker processes, one per core, the most urgent first; takes a
+    part from the cache when it is there.
 
-    fork, not spawn: a worker starts at once with the modules and the project loaded (and,
-    in the tests, with whatever they replaced); nothing in it prints, so no terminal lock
-    can hang it.
+    At most one part per worker waits in the pool, so that an urgent part (the back matter,
+    which the contents wait for) overtakes the queue of spreads. fork, not spawn: a worker
+    starts at once with the modules and the project loaded (and, in the tests, with
+    whatever they replaced); nothing in it prints, so no terminal lock can hang it.
     """
 
     def __init__(self, project: Project):
         self.project = project
+        self.cores = os.cpu_count() or 1
         self.pool = None
+        self.queue: collections.deque = collections.deque()
+        self.running: dict[concurrent.futures.Future, object] = {}
+        self.done: dict[object, parts.LaidOut] = {}
 
     def __enter__(self):
         return self
@@ -306,30 +312,37 @@ class _Runner:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
 
-    def submit(self, edition, part, html, key, stamp, seed):
-        """The part's result now (from the cache), or a future of it."""
-        hit = parts.cached(self.project.root, key)
+    def add(self, name, job: tuple, urgent: bool = False) -> None:
+        """Lay out job (see _job_for) as name, unless the cache has it."""
+        hit = parts.cached(self.project.root, job[3])
         if hit is not None:
-            return hit
+            self.done[name] = hit
+        elif urgent:
+            self.queue.appendleft((name, job))
+        else:
+            self.queue.append((name, job))
+
+    def wait(self, *names) -> list[parts.LaidOut]:
+        """The results of the named parts, feeding the workers while waiting."""
         global _PROJECT
         _PROJECT = self.project
-        cores = os.cpu_count() or 1
-        if cores < 2:
-            return _checked(_job(edition, part, html, key, stamp, seed))
-        if self.pool is None:
-            context = multiprocessing.get_context("fork")
-            self.pool = concurrent.futures.ProcessPoolExecutor(cores, mp_context=context)
-        future = concurrent.futures.Future()
-        inner = self.pool.submit(_job, edition, part, html, key, stamp, seed)
-        inner.add_done_callback(lambda done: _settle(future, done))
-        return future
-
-
-def _settle(future, done) -> None:
-    try:
-        future.set_result(_checked(done.result()))
-    except BaseException as exc:  # noqa: BLE001 - handed on to whoever waits
-        future.set_exception(exc)
+        while not all(name in self.done for name in names):
+            if self.cores < 2:  # no workers: lay out here, in order
+                name, job = self.queue.popleft()
+                self.done[name] = _checked(_job(*job))
+                continue
+            if self.pool is None:
+                context = multiprocessing.get_context("fork")
+                self.pool = concurrent.futures.ProcessPoolExecutor(self.cores,
+                                                                   mp_context=context)
+            while self.queue and len(self.running) < 2 * self.cores:
+                name, job = self.queue.popleft()
+                self.running[self.pool.submit(_job, *job)] = name
+            finished, _ = concurrent.futures.wait(
+                self.running, return_when=concurrent.futures.FIRST_COMPLETED)
+            for future in finished:
+                self.done[self.running.pop(future)] = _checked(future.result())
+        return [self.done[name] for name in names]
 
 
 def _checked(outcome):
@@ -348,10 +361,12 @@ def part_pages(project: Project, kind: str) -> int:
     roots = readable_roots(project.root)
     html = render.render_html(project, "print", created(project), parts=(kind,))
     fonts = sorted((layouts.parent / "fonts").glob("*.[ot]tf"))
-    key = [html, (layouts / "catalogue.css").read_bytes(), weasyprint.__version__,
+    key = [html, (layouts / "catalogue.css").read_bytes(), version("weasyprint"),
            *[f"{font.name}:{font.stat().st_size}:{font.stat().st_mtime_ns}" for font in fonts]]
 
     def count() -> int:
+        from . import pdf  # WeasyPrint only when there is something to lay out
+
         with pdf.collect_warnings():  # links to other parts: expected here, ignored
             return len(pdf.render(html, project.root, roots).pages)
 
@@ -368,7 +383,7 @@ def _stop_on_warnings(strict: bool, messages: list[str], stage: str) -> None:
 @contextlib.contextmanager
 def _atomic(target: Path, project: Project):
     try:
-        with pdf.atomic_target(target) as temp:
+        with atomic_target(target) as temp:
             yield temp
     except OSError as exc:
         raise BuildFailed(f"could not write {relative(target, project.root)}: "

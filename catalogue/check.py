@@ -7,12 +7,13 @@ character counts. Layout units are CSS pixels (1/96 inch).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-import weasyprint
-from weasyprint.formatting_structure import boxes
+from typing import TYPE_CHECKING
 
 from .errors import Problem, relative
 from .load import Project
+
+if TYPE_CHECKING:  # the checks run on laid-out pages; the editor's commands need not load it
+    import weasyprint
 
 PX_PER_MM = 96 / 25.4
 SPARSE = 0.33  # a right page whose story fills less than a third looks nearly empty
@@ -124,6 +125,8 @@ def _placed_boxes(document: weasyprint.Document) -> dict[str, list[Placed]]:
 
 
 def _measure_overflow(fit: Fit, own: list[Placed]) -> None:
+    from weasyprint.formatting_structure import boxes
+
     for item in own:
         if not isinstance(item.box, boxes.LineBox) or item.field is None:
             continue
@@ -141,6 +144,8 @@ def _bottom(box) -> float:
 
 def _fill(own: list[Placed], page: int, document) -> float:
     """How far down the right page the story (the main column) reaches, 0 to 1."""
+    from weasyprint.formatting_structure import boxes
+
     bottoms = [_bottom(p.box) for p in own if p.page == page and p.part == "right"
                and p.field in STORY and isinstance(p.box, boxes.LineBox)]
     if not bottoms:

@@ -22,7 +22,7 @@ from pypdf.generic import (
 )
 
 from .errors import BuildFailed
-from .pdf import atomic_target
+from .files import atomic_target
 
 MM = 72 / 25.4
 DUPLEX_HINT = "Print double-sided, flip on short edge, then fold and staple"

@@ -22,16 +22,15 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
+from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import pydyf
-import weasyprint
-
-from . import cache, check, pdf, render
+from . import cache, check, render
 from .assemble import Piece
 from .editions import PdfEdition
 from .errors import BuildFailed, relative
+from .files import atomic_target
 from .load import Project
 from .paths import layouts_dir, readable_roots
 
@@ -49,10 +48,9 @@ class Part:
     fillers: int = 0  # blank pages before the back matter (print edition)
 
     @property
-    def lead_blank(self) -> bool:
-        """A part that starts on an even page starts on a left-hand page: WeasyPrint lays
-        out a blank right-hand page first, which is dropped."""
-        return self.first_page % 2 == 0
+    def first_side(self) -> str:
+        """Even pages are left-hand pages (the first page of the catalogue is a right)."""
+        return "left" if self.first_page % 2 == 0 else "right"
 
 
 @dataclass
@@ -83,13 +81,13 @@ def html_of(project: Project, edition: PdfEdition, part: Part, numbers: dict[str
                   "first_spread": first}
     return render.render_html(
         project, edition.key, created, part.fillers, parts=(part.kind,),
-        first_page=part.first_page, lead_blank=part.lead_blank, numbers=numbers, **extra)
+        first_page=part.first_page, first_side=part.first_side, numbers=numbers, **extra)
 
 
 def fingerprint(root: Path) -> str:
     """The files and code every part depends on: layouts, fonts, this package, WeasyPrint."""
     layouts = layouts_dir(root)
-    digest = hashlib.sha256(f"{weasyprint.__version__}:{pydyf.__version__}".encode())
+    digest = hashlib.sha256(f"{version('weasyprint')}:{version('pydyf')}".encode())
     folders = [layouts, layouts.parent / "fonts", Path(__file__).parent]
     for folder in folders:
         for path in sorted(p for p in folder.rglob("*") if p.is_file()
@@ -131,6 +129,8 @@ def cached(root: Path, key: str) -> LaidOut | None:
 def lay_out(project: Project, edition: PdfEdition, part: Part, html: str, key: str,
             created: datetime.datetime, seed: str) -> LaidOut:
     """Lay out one part, check it, write its PDF into the cache under key."""
+    from . import pdf  # WeasyPrint only when there is something to lay out
+
     roots = readable_roots(project.root)
     entries = [d for d in project.entries if d.slug == part.slug] if part.slug else []
     subset = dataclasses.replace(project, entries=entries)
@@ -141,38 +141,36 @@ def lay_out(project: Project, edition: PdfEdition, part: Part, html: str, key: s
                                   edition.photo_size, edition.photo_quality)
     with pdf.collect_warnings() as messages:
         document = pdf.render(html, project.root, roots, edition.page_css, **edition.options)
-        skip = 1 if part.lead_blank else 0
-        shift = part.first_page - 1 - skip  # page in this document -> page in the catalogue
+        shift = part.first_page - 1  # page in this document -> page in the catalogue
         fits = [dataclasses.replace(f, start=f.start + shift, end=f.end + shift)
                 for f in check.measure(document, subset)]
         photos = check.resolutions(document, subset)
-        kept = document.copy(document.pages[skip:])
         anchors: dict[str, int] = {}
-        for number, page in enumerate(kept.pages):
+        for number, page in enumerate(document.pages):
             for name in page.anchors:
                 anchors.setdefault(name, part.first_page + number)
         # Links to other parts: a stand-in anchor keeps WeasyPrint from dropping the link;
         # assemble.py keeps only the destinations a part owns.
-        wanted = {target for page in kept.pages for kind, target, *_ in page.links
+        wanted = {target for page in document.pages for kind, target, *_ in page.links
                   if kind == "internal"}
         for name in sorted(wanted - anchors.keys()):
-            kept.pages[0].anchors[name] = (0, 0, 0, 0)
+            document.pages[0].anchors[name] = (0, 0, 0, 0)
         bookmarks = [[level, label, number, x * 0.75, (page.height - y) * 0.75,
                       state == "closed"]
-                     for number, page in enumerate(kept.pages)
+                     for number, page in enumerate(document.pages)
                      for level, label, (x, y), state in page.bookmarks]
         folder = project.root / cache.FOLDER / FOLDER
         target = folder / f"{key}.pdf"
         try:
-            with pdf.atomic_target(target) as temp:
-                _write(kept, temp, edition, created, seed)
+            with atomic_target(target) as temp:
+                _write(document, temp, edition, created, seed)
             data = target.read_bytes()
-            facts = LaidOut(str(target), len(kept.pages), anchors, bookmarks,
+            facts = LaidOut(str(target), len(document.pages), anchors, bookmarks,
                             [dataclasses.asdict(f) for f in fits],
                             [dataclasses.asdict(p) for p in photos], list(messages))
             record = dataclasses.asdict(facts) | {"sha256": hashlib.sha256(data).hexdigest()}
             del record["pdf"], record["cached"]
-            with pdf.atomic_target(folder / f"{key}.json") as temp:
+            with atomic_target(folder / f"{key}.json") as temp:
                 temp.write_text(json.dumps(record, ensure_ascii=False), "utf-8")
         except OSError as exc:
             raise BuildFailed(f"could not write {relative(target, project.root)}: "
@@ -183,6 +181,8 @@ def lay_out(project: Project, edition: PdfEdition, part: Part, html: str, key: s
 def _write(document, temp: Path, edition: PdfEdition, created: datetime.datetime,
            seed: str) -> None:
     """Write one PDF; font subsets are stamped with the edition's date, never the clock."""
+    from . import pdf
+
     saved = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(created.timetuple()))
     try:

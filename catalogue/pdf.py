@@ -1,4 +1,4 @@
-"""HTML -> WeasyPrint Document -> PDF file, with a sandboxed fetcher and an atomic write."""
+"""HTML -> WeasyPrint Document, with a sandboxed fetcher; WeasyPrint's warnings collected."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import logging
 import mimetypes
 import os
 import re
-import tempfile
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from xml.etree import ElementTree
@@ -186,33 +185,6 @@ def _stylesheet(path: Path, roots: list[Path]):
         _STYLESHEETS.clear()
         _STYLESHEETS[key] = (css, fonts, list(said))
     return _STYLESHEETS[key]
-
-
-@contextlib.contextmanager
-def atomic_target(target: Path):
-    """Yield a temporary path beside target; move it into place only if the block succeeds.
-
-    A failed, refused or interrupted write leaves the previous file untouched and no
-    temporary file behind.
-    """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{target.stem}-",
-                                         suffix=f"{target.suffix}.part", dir=target.parent)
-    os.close(handle)
-    temp = Path(temp_name)
-    try:
-        yield temp
-        # mkstemp makes the file private (0600); a PDF is for colleagues too: honour umask.
-        os.chmod(temp, 0o666 & ~_umask())
-        os.replace(temp, target)
-    finally:
-        temp.unlink(missing_ok=True)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 @contextlib.contextmanager

@@ -12,7 +12,7 @@ from pathlib import Path
 import pikepdf
 
 from .errors import CatalogueError
-from .pdf import atomic_target
+from .files import atomic_target
 
 PT_PER_MM = 72 / 25.4
 REPORT = "preflight.json"

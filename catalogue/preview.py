@@ -10,10 +10,11 @@ from typing import Callable, Iterable
 
 from PIL import Image
 
-from . import check, pdf
+from . import check
 from .build import check_only, part_of, part_pages
 from .editions import DOWNLOAD
 from .errors import CatalogueError, relative
+from .files import atomic_target
 from .load import Project
 from .parts import Part, fits_of
 from .paths import layouts_dir
@@ -50,7 +51,7 @@ def preview(root: Path, slug: str, say: Callable[[str], None] = print) -> tuple[
         say(str(problem))
     folder = project.root / "output" / "preview"
     target = folder / f"{slug}.pdf"
-    with pdf.atomic_target(target) as temp:
+    with atomic_target(target) as temp:
         shutil.copyfile(laid.pdf, temp)
     png = folder / f"{slug}.png"
     _side_by_side(page_images(target, scale=100 / 72)).save(png)

@@ -132,7 +132,7 @@ def render_html(project: Project, edition_kind: str = "download",
                 template: str = "catalogue.html.j2", **extra) -> str:
     """The catalogue (or a part of it, see catalogue.html.j2) as HTML for WeasyPrint.
 
-    extra overrides template variables: parts, first_page, lead_blank and numbers for one
+    extra overrides template variables: parts, first_page, first_side and numbers for one
     part (parts.py), entries=[one] for a spread, photos (slug -> address) for downsampled
     copies.
     """
@@ -147,7 +147,7 @@ def render_html(project: Project, edition_kind: str = "download",
         created=(created or datetime.datetime.combine(
             edition.publication_date, datetime.time(), datetime.timezone.utc)),
         root=project.root.as_uri(), parts=("front", "spread", "back"),
-        first_page=1, lead_blank=False, first_spread=True, numbers={})
+        first_page=1, first_side="right", first_spread=True, numbers={})
     variables.update(extra)
     # Work only the parts that show them need (a build renders a hundred spreads).
     if "photos" not in extra:
