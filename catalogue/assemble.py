@@ -11,6 +11,7 @@ input gives the same bytes.
 
 from __future__ import annotations
 
+import hashlib
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,10 +72,9 @@ def assemble(pieces: list[Piece | None], target: Path, bleed_mm: float | None = 
     if tagged:
         _structure_root(out, kids, page_keys, annotation_keys, len(out.pages))
     if destinations:
-        flat = Array()
-        for name in sorted(destinations):
-            flat.extend([pikepdf.String(name), destinations[name]])
-        out.Root.Names = Dictionary(Dests=Dictionary(Names=flat))
+        flat = [item for name in sorted(destinations)
+                for item in (pikepdf.String(name), destinations[name])]
+        out.Root.Names = Dictionary(Dests=Dictionary(Names=Array(flat)))
     _outline(out, outline)
     for key in CATALOG_KEYS:
         if key in first.Root:
@@ -84,6 +84,7 @@ def assemble(pieces: list[Piece | None], target: Path, bleed_mm: float | None = 
         _set_bleed_box(out, bleed_mm)
     if fonts and root is not None:
         subsets.merge(out, list(fonts), root)
+    _share_profiles(out)
     out.save(target, deterministic_id=True, compress_streams=True,
              object_stream_mode=pikepdf.ObjectStreamMode.generate,
              min_version=first.pdf_version)
@@ -187,6 +188,38 @@ def _outline(out, bookmarks: list[tuple]) -> None:
                 stack.pop()
             (stack[-1][1].children if stack else outline.root).append(item)
             stack.append((level, item))
+
+
+def _share_profiles(out) -> None:
+    """One copy of each ICC profile (the print shop's, in PDF/X) instead of one per part.
+
+    Every part names the profile in its colour spaces, and its drawings (transparency
+    groups) name it again; each such [/ICCBased profile] gets the first copy.
+    """
+    if "/OutputIntents" not in out.Root:
+        return
+    seen: dict[bytes, object] = {}
+
+    def shared(space):
+        digest = hashlib.sha256(space[1].read_raw_bytes()).digest()
+        return Array([Name.ICCBased, seen.setdefault(digest, space[1])])
+
+    def visit(container) -> None:  # direct containers only: indirect ones come by themselves
+        keys = container.keys() if isinstance(container, Dictionary) else range(len(container))
+        for key in list(keys):
+            value = container[key]
+            if not isinstance(value, (Array, Dictionary)) or value.is_indirect:
+                continue
+            if isinstance(value, Array) and len(value) == 2 and value[0] == Name.ICCBased:
+                container[key] = shared(value)
+            else:
+                visit(value)
+
+    for obj in out.objects:
+        if isinstance(obj, pikepdf.Stream):
+            visit(obj.stream_dict)
+        elif isinstance(obj, (Array, Dictionary)):
+            visit(obj)
 
 
 def _set_bleed_box(out, bleed_mm: float) -> None:

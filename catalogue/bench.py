@@ -120,17 +120,40 @@ def _command_seconds(*args: str, runs: int = 3) -> float:
 
 
 def _editor_commands(project: Path) -> dict:
-    """The editor's commands on a built catalogue: check, preview, booklet imposition."""
-    from .impose import impose
+    """The editor's commands on a built catalogue: check, preview, booklet imposition.
 
-    slug = sorted((project / "entries").glob("*.yaml"))[-1].stem
+    preview three ways: of a spread as built (its part is cached), of a spread just edited
+    (a new process lays it out), and per save under --watch (the process stays).
+    """
+    from .impose import impose
+    from .preview import preview
+
+    entry = sorted((project / "entries").glob("*.yaml"))[-1]
+    slug = entry.stem
     printed = next((project / "output").glob("*-tryk.pdf"))
     started = time.perf_counter()
     impose(printed, project / "output" / "bench-booklet.pdf", "a3")
     imposed = time.perf_counter() - started
-    return {"check_s": _command_seconds("check", str(project)),
-            "preview_s": _command_seconds("preview", slug, str(project)),
-            "impose_s": imposed}
+    result = {"check_s": _command_seconds("check", str(project)),
+              "preview_s": _command_seconds("preview", slug, str(project)),
+              "impose_s": imposed}
+    edited, watched = [], []
+    for run in range(RUNS):
+        _edit(entry, f"Rettelse {run}.")
+        edited.append(_command_seconds("preview", slug, str(project), runs=1))
+        _edit(entry, f"Rettelse {run}b.")
+        started = time.perf_counter()
+        preview(project, slug, say=lambda message: None)
+        watched.append(time.perf_counter() - started)
+    result["preview_edited_s"] = statistics.median(edited)
+    result["preview_watch_s"] = statistics.median(watched)
+    return result
+
+
+def _edit(entry: Path, sentence: str) -> None:
+    """An editor's change to the body text of an entry (about)."""
+    entry.write_text(entry.read_text("utf-8").replace("about: ", f"about: {sentence} ", 1),
+                     "utf-8")
 
 
 def _peer_comparison(project: Path) -> dict:
@@ -158,10 +181,13 @@ def _peer_comparison(project: Path) -> dict:
     # An editor's change: a sentence of one entry, then its title (which the contents,
     # overview and register show too).
     entries = sorted((project / "entries").glob("*.yaml"))
-    for key, entry in (("edited_entry_s", entries[0]), ("edited_title_s", entries[1])):
-        field = "about: " if key == "edited_entry_s" else "title: "
-        entry.write_text(entry.read_text("utf-8").replace(field, field + "Ny ", 1), "utf-8")
-        result[key] = _command_seconds("build", "--edition", "download", str(project), runs=1)
+    _edit(entries[0], "Ny sætning.")
+    result["edited_entry_s"] = _command_seconds("build", "--edition", "download",
+                                                str(project), runs=1)
+    entries[1].write_text(entries[1].read_text("utf-8").replace("title: ", "title: Ny ", 1),
+                          "utf-8")
+    result["edited_title_s"] = _command_seconds("build", "--edition", "download",
+                                                str(project), runs=1)
     return result
 
 
@@ -169,25 +195,28 @@ def main() -> None:
     """Run the benchmark and print one table."""
     rows = []
     print("Full build (download + print + booklets), one 2400 x 1600 photo per entry;")
-    print("cold: no .cache/ (first build), warm: built before, nothing changed")
-    print(f"{'entries':>8} {'pages':>6} {'cold s':>8} {'warm s':>7} {'pages/s':>8} "
-          f"{'peak MB':>8} {'KB/spread':>10} {'check s':>8} {'preview s':>10} "
-          f"{'impose s':>9}")
+    print("cold: no .cache/ (a first build); warm: built before, nothing changed.")
+    print("preview: of a spread as built / just edited (a new process) / per save (--watch)")
+    print(f"{'entries':>7} {'pages':>5} {'cold s':>7} {'warm s':>7} {'pages/s':>7} "
+          f"{'peak MB':>7} {'KB/spread':>9} {'check s':>7} {'impose s':>8} "
+          f"{'preview s':>16}")
     for count in SIZES:
         with tempfile.TemporaryDirectory(prefix="catalogue-bench-") as tmp:
             project = make_project(Path(tmp), count)
-            row = {"entries": count, **_measure(project), **_editor_commands(project)}
+            row = {"entries": count, **_measure(project)}
             row["warm_seconds"] = _measure(project, cold=False)["seconds"]
+            row |= _editor_commands(project)
             if count == 100:
                 peer = _peer_comparison(project)
         row["pages_per_second"] = row["pages"] / row["seconds"]
         row["download_kb_per_spread"] = row["download_kb"] / count
         rows.append(row)
-        print(f"{count:>8} {row['pages']:>6} {row['seconds']:>8.1f} "
-              f"{row['warm_seconds']:>7.1f} {row['pages_per_second']:>8.1f} "
-              f"{row['peak_mb']:>8.0f} "
-              f"{row['download_kb_per_spread']:>10.0f} {row['check_s']:>8.2f} "
-              f"{row['preview_s']:>10.2f} {row['impose_s']:>9.2f}", flush=True)
+        previews = "/".join(f"{row[k]:.2f}" for k in
+                            ("preview_s", "preview_edited_s", "preview_watch_s"))
+        print(f"{count:>7} {row['pages']:>5} {row['seconds']:>7.1f} "
+              f"{row['warm_seconds']:>7.1f} {row['pages_per_second']:>7.1f} "
+              f"{row['peak_mb']:>7.0f} {row['download_kb_per_spread']:>9.0f} "
+              f"{row['check_s']:>7.2f} {row['impose_s']:>8.2f} {previews:>16}", flush=True)
     scaling = rows[-1]["seconds"] / next(r["seconds"] for r in rows if r["entries"] == 100)
     print(f"\n100 entries, download edition alone against Typst, both from nothing (median "
           f"of {RUNS}, alternating): {peer['download_s']:.1f} s against "

@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pikepdf
 import pypdf
 import pytest
 from click.testing import CliRunner
@@ -197,6 +198,11 @@ def test_pdfx4_with_the_print_shops_profile(tmp_path):
         reader.named_destinations["greenlab-skive"]) + 1]
     assert b"0 0 0 1 scn" in spread.get_contents().get_data()
     assert "PDF/X-4" in result.output  # the preflight says so
+    # The profile is in the file once, although every part of the catalogue names it.
+    with pikepdf.open(path) as pdf:
+        copies = [o for o in pdf.objects if isinstance(o, pikepdf.Stream)
+                  and o.read_bytes() == CMYK_PROFILE.read_bytes()]
+    assert len(copies) == 1
     # and it is still reproducible (WeasyPrint's random XMP DocumentID is made stable)
     first = path.read_bytes()
     assert run(folder, "--strict", "--edition", "print").exit_code == 0
