@@ -298,7 +298,8 @@ class _Runner:
     """
 
     def __init__(self, project: Project):
-        self.project = project
+        global _PROJECT
+        _PROJECT = self.project = project
         self.cores = os.cpu_count() or 1
         self.pool = None
         self.queue: collections.deque = collections.deque()
@@ -313,36 +314,46 @@ class _Runner:
             self.pool.shutdown(wait=True, cancel_futures=True)
 
     def add(self, name, job: tuple, urgent: bool = False) -> None:
-        """Lay out job (see _job_for) as name, unless the cache has it."""
+        """Lay out job (see _job_for) as name, unless the cache has it; the workers start
+        on it at once if they have room."""
         hit = parts.cached(self.project.root, job[3])
         if hit is not None:
             self.done[name] = hit
-        elif urgent:
+            return
+        if urgent:
             self.queue.appendleft((name, job))
         else:
             self.queue.append((name, job))
+        self._feed()
 
     def wait(self, *names) -> list[parts.LaidOut]:
         """The results of the named parts, feeding the workers while waiting."""
-        global _PROJECT
-        _PROJECT = self.project
         while not all(name in self.done for name in names):
             if self.cores < 2:  # no workers: lay out here, in order
                 name, job = self.queue.popleft()
                 self.done[name] = _checked(_job(*job))
                 continue
-            if self.pool is None:
-                context = multiprocessing.get_context("fork")
-                self.pool = concurrent.futures.ProcessPoolExecutor(self.cores,
-                                                                   mp_context=context)
-            while self.queue and len(self.running) < 2 * self.cores:
-                name, job = self.queue.popleft()
-                self.running[self.pool.submit(_job, *job)] = name
+            self._feed()
             finished, _ = concurrent.futures.wait(
                 self.running, return_when=concurrent.futures.FIRST_COMPLETED)
-            for future in finished:
-                self.done[self.running.pop(future)] = _checked(future.result())
+            self._collect(finished)
         return [self.done[name] for name in names]
+
+    def _feed(self) -> None:
+        """Keep two parts per worker in the pool, the most urgent first."""
+        if self.cores < 2:
+            return
+        if self.pool is None:
+            context = multiprocessing.get_context("fork")
+            self.pool = concurrent.futures.ProcessPoolExecutor(self.cores, mp_context=context)
+        self._collect([future for future in self.running if future.done()])
+        while self.queue and len(self.running) < 2 * self.cores:
+            name, job = self.queue.popleft()
+            self.running[self.pool.submit(_job, *job)] = name
+
+    def _collect(self, finished) -> None:
+        for future in finished:
+            self.done[self.running.pop(future)] = _checked(future.result())
 
 
 def _checked(outcome):
