@@ -83,19 +83,7 @@ def build(root: Path, strict: bool = False, say: Say = print,
     #    into place only when all are written, so a failure anywhere leaves output/ as it was.
     with contextlib.ExitStack() as stack:
         for edition in editions:
-            found = [p for p in laid[edition.key] if p is not None]
-            messages = list(dict.fromkeys(m for p in found for m in p.messages))
-            result.warnings += [Problem("(layout)", None, None, m, "warning") for m in messages]
-            _stop_on_warnings(strict, messages, f"laying out the {edition.label.lower()}")
-            fits, photos = parts.fits_of(found), parts.photos_of(found)
-            problems = check.fit_problems(fits, project, strict)
-            if edition.key == "print":
-                problems += check.resolution_problems(photos, project, strict)
-            errors = [p for p in problems if p.severity == "error"]
-            if errors:
-                raise BuildFailed(f"{len(errors)} problem(s) with the layout of the spreads; "
-                                  "nothing was written.", problems)
-            result.warnings += [p for p in problems if p not in result.warnings]
+            facts = _check(project, edition, laid[edition.key], strict, result)
             target = _target(output, project, edition)
             temp = stack.enter_context(_atomic(target, project))
             pages = assemble.assemble([p and p.piece() for p in laid[edition.key]], temp,
@@ -103,11 +91,6 @@ def build(root: Path, strict: bool = False, say: Say = print,
             result.warnings += [Problem("(layout)", None, None, f"a link points to #{name}, "
                                         "which is nowhere in the catalogue", "warning")
                                 for name in assemble.dangling_links(temp)]
-            facts = {"overflowing": [f.slug for f in fits
-                                     if f.overflow_lines or f.left_spill_lines],
-                     "sparse": [f.slug for f in fits if f.fill < check.SPARSE],
-                     "photo_ppi": [round(p.ppi) for p in photos],
-                     "warnings": sum(p.severity == "warning" for p in problems)}
             result.report.append(preflight.describe(temp, edition.label, facts)
                                  | {"file": target.name})
             result.written.append(Written(target, pages, 0))
@@ -125,6 +108,30 @@ def build(root: Path, strict: bool = False, say: Say = print,
     preflight.save(result.report, output)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _check(project: Project, edition: PdfEdition, laid: list, strict: bool,
+           result: Result) -> dict:
+    """The edition's layout checks (spreads that run over or look empty, photos too coarse
+    for print, WeasyPrint's warnings) into result; raise on errors. Returns the facts for
+    the preflight report."""
+    found = [part for part in laid if part is not None]
+    messages = list(dict.fromkeys(m for part in found for m in part.messages))
+    result.warnings += [Problem("(layout)", None, None, m, "warning") for m in messages]
+    _stop_on_warnings(strict, messages, f"laying out the {edition.label.lower()}")
+    fits, photos = parts.fits_of(found), parts.photos_of(found)
+    problems = check.fit_problems(fits, project, strict)
+    if edition.key == "print":
+        problems += check.resolution_problems(photos, project, strict)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise BuildFailed(f"{len(errors)} problem(s) with the layout of the spreads; "
+                          "nothing was written.", problems)
+    result.warnings += [p for p in problems if p not in result.warnings]
+    return {"overflowing": [f.slug for f in fits if f.overflow_lines or f.left_spill_lines],
+            "sparse": [f.slug for f in fits if f.fill < check.SPARSE],
+            "photo_ppi": [round(p.ppi) for p in photos],
+            "warnings": sum(p.severity == "warning" for p in problems)}
 
 
 def _target(output: Path, project: Project, edition: PdfEdition) -> Path:

@@ -64,7 +64,6 @@ class LaidOut:
     fits: list[dict] = field(default_factory=list)  # check.Fit, catalogue pages
     photos: list[dict] = field(default_factory=list)  # check.Resolution
     messages: list[str] = field(default_factory=list)  # WeasyPrint's warnings
-    cached: bool = False
 
     def piece(self) -> Piece:
         return Piece(Path(self.pdf), frozenset(self.anchors),
@@ -121,7 +120,7 @@ def cached(root: Path, key: str) -> LaidOut | None:
         data = (folder / f"{key}.pdf").read_bytes()
         if hashlib.sha256(data).hexdigest() != facts.pop("sha256"):
             return None
-        return LaidOut(**facts, pdf=str(folder / f"{key}.pdf"), cached=True)
+        return LaidOut(**facts, pdf=str(folder / f"{key}.pdf"))
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -169,7 +168,7 @@ def lay_out(project: Project, edition: PdfEdition, part: Part, html: str, key: s
                             [dataclasses.asdict(f) for f in fits],
                             [dataclasses.asdict(p) for p in photos], list(messages))
             record = dataclasses.asdict(facts) | {"sha256": hashlib.sha256(data).hexdigest()}
-            del record["pdf"], record["cached"]
+            del record["pdf"]
             with atomic_target(folder / f"{key}.json") as temp:
                 temp.write_text(json.dumps(record, ensure_ascii=False), "utf-8")
         except OSError as exc:

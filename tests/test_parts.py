@@ -110,3 +110,41 @@ def test_make_clean_removes_the_cache():
                          check=True).stdout
     removed = next(line for line in dry.splitlines() if line.startswith("rm -rf")).split()
     assert ".cache" in removed
+
+
+def test_a_spread_that_runs_over_moves_the_ones_after_it(project, tmp_path):
+    """A longer part is laid out, the plan numbered again from its true length, and every
+    later spread, the contents and the register follow: no page number is a guess."""
+    import re
+
+    import pypdf
+
+    long = ROOT / "tests" / "fixtures" / "hostile" / "long-about.yaml"
+    shutil.copy(long, project / "entries" / "aaa-lang.yaml")
+    result = build(project, say=lambda m: None, output=tmp_path / "out", only={"download"})
+    assert any("onto a third page" in str(w) for w in result.warnings)
+    reader = pypdf.PdfReader(result.written[0].path)
+
+    def page_of(name: str) -> int:
+        return reader.get_destination_page_number(reader.named_destinations[name]) + 1
+
+    starts = {doc.slug: page_of(doc.slug) for doc in result.project.entries}
+    ends = {doc.slug: page_of(f"{doc.slug}-end") for doc in result.project.entries}
+    assert all(page % 2 == 0 for page in starts.values())  # every spread on a left page
+    order = [doc.slug for doc in result.project.entries]
+    assert any(ends[s] > starts[s] + 1 for s in order)  # one did run over ...
+    for before, after in zip(order, order[1:]):  # ... and the next starts after it
+        assert starts[after] > ends[before]
+    contents = " ".join(reader.pages[page_of("indhold") - 1].extract_text().split())
+    for doc in result.project.entries:
+        match = re.search(re.escape(doc.entry.title) + r" (\d+)", contents)
+        assert match and int(match.group(1)) == starts[doc.slug]
+
+
+def test_a_link_to_nowhere_is_reported(project, tmp_path):
+    spread = project / "layouts" / "spread.html.j2"
+    spread.write_text(spread.read_text("utf-8").replace(
+        "</article>", '<a href="#ingen-steder">Se også</a></article>', 1), "utf-8")
+    result = build(project, say=lambda m: None, output=tmp_path / "out", only={"download"})
+    assert any("a link points to #ingen-steder, which is nowhere in the catalogue"
+               in str(w) for w in result.warnings)
