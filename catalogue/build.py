@@ -103,6 +103,9 @@ def build(root: Path, strict: bool = False, say: Say = print,
                     result.written.append(Written(sheets, imposed.sides, 0))
                     result.booklet_hint = imposed.hint
         say(f"Writing {len(result.written)} file(s) to {relative(output, project.root)}/")
+    for edition in editions:  # what this build no longer needs goes from the cache
+        parts.prune(project.root, edition.key,
+                    {Path(p.pdf).stem for p in laid[edition.key] if p is not None})
     for item in result.written:
         item.size = item.path.stat().st_size
     preflight.save(result.report, output)

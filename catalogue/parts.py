@@ -21,6 +21,7 @@ import hashlib
 import json
 import os
 import re
+import time
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
@@ -108,8 +109,9 @@ def address(root: Path, html: str, edition: PdfEdition, seed: str, base: str) ->
             files.append(f"{url}:{hashlib.sha256(path.read_bytes()).hexdigest()}")
         except OSError:
             files.append(f"{url}:missing")  # the render will say what is wrong
-    return cache.key(html, edition.page_css, repr(sorted(edition.options.items())), seed,
-                     base, *files)
+    digest = cache.key(html, edition.page_css, repr(sorted(edition.options.items())), seed,
+                       base, *files)
+    return f"{edition.key}-{digest}"  # the edition in the name: see prune
 
 
 def cached(root: Path, key: str) -> LaidOut | None:
@@ -175,6 +177,19 @@ def lay_out(project: Project, edition: PdfEdition, part: Part, html: str, key: s
             raise BuildFailed(f"could not write {relative(target, project.root)}: "
                               f"{exc.strerror or exc}; the previous PDF was kept.") from None
     return facts
+
+
+def prune(root: Path, edition: str, used: set[str], age: float = 600) -> int:
+    """Remove the edition's parts that this build did not use and nobody touched for age
+    seconds (an edited entry leaves its old spread behind; a print part holds a full-size
+    photo). The age keeps a build that runs at the same time safe. Returns how many."""
+    folder = root / cache.FOLDER / FOLDER
+    removed = 0
+    for path in folder.glob(f"{edition}-*"):
+        if path.stem not in used and time.time() - path.stat().st_mtime > age:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def _write(document, temp: Path, edition: PdfEdition, created: datetime.datetime,

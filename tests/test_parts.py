@@ -148,3 +148,21 @@ def test_a_link_to_nowhere_is_reported(project, tmp_path):
     result = build(project, say=lambda m: None, output=tmp_path / "out", only={"download"})
     assert any("a link points to #ingen-steder, which is nowhere in the catalogue"
                in str(w) for w in result.warnings)
+
+
+def test_a_build_removes_the_parts_it_no_longer_needs(project, tmp_path):
+    import os
+
+    _pdf(project, "download", tmp_path / "a")
+    folder = project / ".cache" / "parts"
+    first = {p.name for p in folder.glob("*.pdf")}
+    assert len(first) == 4  # the front matter, two spreads, the back matter
+    for path in folder.iterdir():
+        os.utime(path, (0, 0))  # made long ago (a build at the same time is safe)
+    entry = project / "entries" / "carbon-20.yaml"
+    text = entry.read_text("utf-8")
+    entry.write_text(text.replace("about: |\n", "about: |\n  Et nyt afsnit.\n\n", 1), "utf-8")
+    _pdf(project, "download", tmp_path / "b")
+    second = {p.name for p in folder.glob("*.pdf")}
+    assert len(second) == 4 and len(first & second) == 3  # the old spread is gone
+    assert len(list(folder.glob("*.json"))) == 4
