@@ -37,6 +37,7 @@ from .paths import layouts_dir, readable_roots
 
 FOLDER = "parts"
 _FILE_URL = re.compile(r"file://[^\"')\s]+")
+_CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)")
 
 
 @dataclass(frozen=True)
@@ -85,15 +86,22 @@ def html_of(project: Project, edition: PdfEdition, part: Part, numbers: dict[str
 
 
 def fingerprint(root: Path) -> str:
-    """The files and code every part depends on: layouts, fonts, this package, WeasyPrint."""
+    """The files and code every part depends on: layouts, fonts, this package, WeasyPrint,
+    and whatever else a stylesheet of the layouts points to (a project's own layouts may
+    take a font or picture from elsewhere in the project)."""
     layouts = layouts_dir(root)
     digest = hashlib.sha256(f"{version('weasyprint')}:{version('pydyf')}".encode())
-    folders = [layouts, layouts.parent / "fonts", Path(__file__).parent]
-    for folder in folders:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()
-                           and "__pycache__" not in p.parts):
-            digest.update(f"{path.relative_to(folder)}\0".encode())
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    files = {path for folder in (layouts, layouts.parent / "fonts", Path(__file__).parent)
+             for path in folder.rglob("*")
+             if path.is_file() and "__pycache__" not in path.parts}
+    for sheet in layouts.rglob("*.css"):
+        for target in _CSS_URL.findall(sheet.read_text("utf-8", errors="replace")):
+            path = (sheet.parent / unquote(target)).resolve()
+            if "://" not in target and path.is_file():
+                files.add(path)
+    for path in sorted(files):
+        digest.update(f"{path}\0".encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
 

@@ -166,3 +166,24 @@ def test_a_build_removes_the_parts_it_no_longer_needs(project, tmp_path):
     second = {p.name for p in folder.glob("*.pdf")}
     assert len(second) == 4 and len(first & second) == 3  # the old spread is gone
     assert len(list(folder.glob("*.json"))) == 4
+
+
+def test_a_file_the_stylesheet_points_to_is_part_of_the_address(project, tmp_path):
+    """A project's own layouts may take a picture from elsewhere in the project."""
+    mark = project / "branding" / "mark.svg"
+    mark.parent.mkdir()
+
+    def draw(colour: str) -> None:
+        mark.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+                        f'<rect width="10" height="10" fill="{colour}"/></svg>', "utf-8")
+
+    draw("#B03A2E")
+    with (project / "layouts" / "catalogue.css").open("a", encoding="utf-8") as css:
+        css.write("\n.kicker { background: url(../branding/mark.svg) no-repeat; }\n")
+    before = _pdf(project, "download", tmp_path / "before")
+    draw("#1F618D")
+    reused = _pdf(project, "download", tmp_path / "reused")
+    shutil.rmtree(project / ".cache")
+    clean = _pdf(project, "download", tmp_path / "clean")
+    assert reused == clean
+    assert reused != before
