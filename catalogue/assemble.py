@@ -4,13 +4,15 @@ WeasyPrint writes every part as a complete PDF. Joining them is more than append
 because the reader must not be able to tell: the result has one structure tree (PDF/UA
 tags) in page order with one parent tree, the named destinations of every part so that
 links between parts (contents -> spread, register -> spread) land, one outline built from
-the parts' bookmarks with their true levels, and the catalog's metadata (language, XMP,
-output intent) of the first part. qpdf (pikepdf) does the copying: fast, and the same
-input gives the same bytes.
+the parts' bookmarks with their true levels, the catalog's metadata (language, XMP,
+output intent) of the first part, one font subset per typeface (subsets.py) and one copy of
+the print shop's ICC profile. qpdf (pikepdf) does the copying: fast, and the same input
+gives the same bytes.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import warnings
 from dataclasses import dataclass
@@ -42,8 +44,14 @@ def assemble(pieces: list[Piece | None], target: Path, bleed_mm: float | None = 
     TrimBox plus that much on each side (WeasyPrint caps it; see editions.py). The parts'
     subsets of the given font files become one subset each (subsets.py; cached in root).
     """
+    with contextlib.ExitStack() as stack:
+        sources = [stack.enter_context(pikepdf.open(piece.pdf))
+                   for piece in pieces if piece is not None]
+        return _join(pieces, sources, target, bleed_mm, fonts, root)
+
+
+def _join(pieces, sources, target, bleed_mm, fonts, root) -> int:
     out = pikepdf.Pdf.new()
-    sources = [pikepdf.open(piece.pdf) for piece in pieces if piece is not None]
     first = sources[0]
     tagged = "/StructTreeRoot" in first.Root
     kids: list = []  # the parts' top-level structure elements, in page order
@@ -88,10 +96,7 @@ def assemble(pieces: list[Piece | None], target: Path, bleed_mm: float | None = 
     out.save(target, deterministic_id=True, compress_streams=True,
              object_stream_mode=pikepdf.ObjectStreamMode.generate,
              min_version=first.pdf_version)
-    count = len(out.pages)
-    for pdf in sources:
-        pdf.close()
-    return count
+    return len(out.pages)
 
 
 def dangling_links(path: Path) -> list[str]:

@@ -52,7 +52,7 @@ def merge(out: pikepdf.Pdf, font_files: list[Path], root: Path) -> None:
     merged = {}
     for name, fonts in sorted(groups.items()):
         original = originals.get(_embedded_name(fonts[0]))
-        if len(fonts) > 1 and original is not None:
+        if len(fonts) > 1 and original is not None and len({_metrics(f) for f in fonts}) == 1:
             merged[name] = _merged(out, fonts, original, root)
     for fonts in resources:
         for key in list(fonts.keys()):
@@ -74,6 +74,14 @@ def _embedded_name(font) -> str | None:
             return str(program["name"].getDebugName(6))
     except Exception:  # noqa: BLE001 - an unreadable program is left as it is
         return None
+
+
+def _metrics(font) -> tuple:
+    """What WeasyPrint reads from the font file itself: the same for every subset of one
+    file, so a name shared by two different files is never merged."""
+    descriptor = _descriptor(font)
+    return tuple(str(descriptor.get(key)) for key in
+                 ("/FontFamily", "/Flags", "/ItalicAngle", "/Ascent", "/Descent", "/StemV"))
 
 
 def _descriptor(font):

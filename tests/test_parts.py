@@ -187,3 +187,22 @@ def test_a_file_the_stylesheet_points_to_is_part_of_the_address(project, tmp_pat
     clean = _pdf(project, "download", tmp_path / "clean")
     assert reused == clean
     assert reused != before
+
+
+def test_each_typeface_is_embedded_once_with_every_glyph_the_parts_use(project, tmp_path):
+    import pikepdf
+
+    _pdf(project, "download", tmp_path / "a")
+    path = next((tmp_path / "a").glob("*.pdf"))
+    with pikepdf.open(path) as pdf:
+        fonts: dict[str, set] = {}
+        for page in pdf.pages:
+            for font in page.Resources.Font.values():
+                fonts.setdefault(str(font.BaseFont).split("+")[-1], set()).add(font.objgen)
+        assert fonts and all(len(copies) == 1 for copies in fonts.values()), fonts
+    import pypdf
+
+    text = " ".join(p.extract_text() for p in pypdf.PdfReader(path).pages)
+    for name in ("greenlab-skive", "carbon-20"):  # every part's words still read as text
+        entry = yaml.safe_load((project / "entries" / f"{name}.yaml").read_text("utf-8"))
+        assert " ".join(entry["title"].split()) in " ".join(text.split())
