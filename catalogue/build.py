@@ -310,7 +310,9 @@ class _Runner:
     def __init__(self, project: Project):
         global _PROJECT
         _PROJECT = self.project = project
-        self.cores = os.cpu_count() or 1
+        # the cores this process may use (a container or taskset may allow fewer)
+        self.cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") \
+            else os.cpu_count() or 1
         self.pool = None
         self.queue: collections.deque = collections.deque()
         self.running: dict[concurrent.futures.Future, object] = {}

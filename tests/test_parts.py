@@ -206,3 +206,12 @@ def test_each_typeface_is_embedded_once_with_every_glyph_the_parts_use(project, 
     for name in ("greenlab-skive", "carbon-20"):  # every part's words still read as text
         entry = yaml.safe_load((project / "entries" / f"{name}.yaml").read_text("utf-8"))
         assert " ".join(entry["title"].split()) in " ".join(text.split())
+
+
+def test_one_core_lays_out_the_parts_here_and_gives_the_same_bytes(project, tmp_path,
+                                                                   monkeypatch):
+    parallel = _pdf(project, "download", tmp_path / "a")
+    shutil.rmtree(project / ".cache")
+    monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0})  # a one-core machine
+    monkeypatch.setattr("concurrent.futures.ProcessPoolExecutor", None)  # no workers at all
+    assert _pdf(project, "download", tmp_path / "b") == parallel
