@@ -77,7 +77,7 @@ def build(root: Path, strict: bool = False, say: Say = print,
                 if only is None or e.key in only]
     say(f"Laying out {' and '.join(e.label.lower() for e in editions)}: "
         f"{len(project.entries)} spread(s)")
-    laid = lay_out_all(project, editions)
+    laid, count = lay_out_all(project, editions)
 
     # 3. Check the pages and join each edition's parts beside its target. The files move
     #    into place only when all are written, so a failure anywhere leaves output/ as it was.
@@ -104,8 +104,8 @@ def build(root: Path, strict: bool = False, say: Say = print,
                     result.booklet_hint = imposed.hint
         say(f"Writing {len(result.written)} file(s) to {relative(output, project.root)}/")
     for edition in editions:  # what this build no longer needs goes from the cache
-        parts.prune(project.root, edition.key,
-                    {Path(p.pdf).stem for p in laid[edition.key] if p is not None})
+        used = {Path(p.pdf).stem for p in laid[edition.key] + [count] if p is not None}
+        parts.prune(project.root, edition.key, used)
     for item in result.written:
         item.size = item.path.stat().st_size
     preflight.save(result.report, output)
@@ -141,25 +141,34 @@ def _target(output: Path, project: Project, edition: PdfEdition) -> Path:
     return output / f"{output_name(project)}{edition.suffix}.pdf"
 
 
-def lay_out_all(project: Project, editions: list[PdfEdition]) -> dict[str, list]:
+def lay_out_all(project: Project, editions: list[PdfEdition]):
     """Every part of every edition, laid out (or taken from the cache), in page order.
 
     The plan numbers the parts from their page counts: first the spreads at two pages each
-    and the front matter as counted on its own (remembered), then the true counts when a
-    part came out longer (a spread that runs over), until they agree. The back matter goes
-    first into the workers: the contents need its pages, and the print edition's blank
-    fillers its length (the download edition's back matter gives it; else it is counted).
-    Returns, per edition, its parts (LaidOut) in order, None where a blank page goes.
+    and the front matter as long as it came out in the last build (or, the first time, as
+    counted), then the true counts when a part came out longer (a spread that runs over),
+    until they agree. The front matter is counted in the workers, with blank page references,
+    while they start on the plan; if the count differs from the last build's, the plan is
+    made again at once. The back matter goes first into the workers: the contents need its
+    pages, and the print edition's blank fillers its length (the download edition's back
+    matter gives it; else it is counted).
+    Returns, per edition, its parts (LaidOut) in order, None where a blank page goes; and
+    the count of the front matter (a part too, kept in the cache for the next build).
     """
     stamp = created(project)
     base = parts.fingerprint(project.root)
     photos = {e.key: _photos(project, e) for e in editions}
-    front = part_pages(project, "front")
-    sizes: dict[str, dict[str, int]] = {e.key: {"front": front} for e in editions}
-    if [e.key for e in editions] == ["print"]:
-        sizes["print"]["back"] = part_pages(project, "back")
     done: dict[str, list] = {}
     with _Runner(project) as runner:
+        first = editions[0]
+        runner.add(("count",), _job_for(project, first, parts.Part("front", 1), {}, stamp,
+                                         {}, base), urgent=True)
+        previous = cache.noted(project.root, "front")  # (count, true length) last build
+        counted = None if previous else runner.wait(("count",))[0].pages
+        front = previous[1] if previous else counted
+        sizes: dict[str, dict[str, int]] = {e.key: {"front": front} for e in editions}
+        if [e.key for e in editions] == ["print"]:
+            sizes["print"]["back"] = part_pages(project, "back")
         for attempt in range(4):
             todo = [e for e in editions if e.key not in done]
             if not todo:
@@ -181,6 +190,13 @@ def lay_out_all(project: Project, editions: list[PdfEdition]) -> dict[str, list]
                 for index, part in enumerate(order):
                     if part is not None and part.kind == "spread":
                         add(edition, index, part, numbers)
+            if counted is None:  # the plan took the last build's length: check it
+                counted = runner.wait(("count",))[0].pages
+                if counted != previous[0]:
+                    runner.drop(attempt)
+                    for edition in todo:
+                        sizes[edition.key]["front"] = counted
+                    continue
             for edition in todo:
                 order, numbers = plans[edition.key]
                 if "back" not in sizes[edition.key] and edition.key == "print":
@@ -207,7 +223,8 @@ def lay_out_all(project: Project, editions: list[PdfEdition]) -> dict[str, list]
     if missing:
         raise BuildFailed(f"the page numbers of the {missing[0].lower()} did not settle; "
                           "please report this with your entries")
-    return done
+    cache.note(project.root, "front", (counted, sizes[first.key]["front"]))
+    return done, runner.done[("count",)]
 
 
 def part_of(project: Project, edition: PdfEdition, part: parts.Part) -> parts.LaidOut:
@@ -350,6 +367,10 @@ class _Runner:
                 self.running, return_when=concurrent.futures.FIRST_COMPLETED)
             self._collect(finished)
         return [self.done[name] for name in names]
+
+    def drop(self, attempt: int) -> None:
+        """Forget the waiting parts of a plan that turned out wrong."""
+        self.queue = collections.deque(item for item in self.queue if item[0][0] != attempt)
 
     def _feed(self) -> None:
         """Keep two parts per worker in the pool, the most urgent first."""

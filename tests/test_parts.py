@@ -156,7 +156,8 @@ def test_a_build_removes_the_parts_it_no_longer_needs(project, tmp_path):
     _pdf(project, "download", tmp_path / "a")
     folder = project / ".cache" / "parts"
     first = {p.name for p in folder.glob("*.pdf")}
-    assert len(first) == 4  # the front matter, two spreads, the back matter
+    assert len(first) == 5  # the front matter, two spreads, the back matter, and the
+    #                         front matter as counted before the page numbers were known
     for path in folder.iterdir():
         os.utime(path, (0, 0))  # made long ago (a build at the same time is safe)
     entry = project / "entries" / "carbon-20.yaml"
@@ -164,8 +165,8 @@ def test_a_build_removes_the_parts_it_no_longer_needs(project, tmp_path):
     entry.write_text(text.replace("about: |\n", "about: |\n  Et nyt afsnit.\n\n", 1), "utf-8")
     _pdf(project, "download", tmp_path / "b")
     second = {p.name for p in folder.glob("*.pdf")}
-    assert len(second) == 4 and len(first & second) == 3  # the old spread is gone
-    assert len(list(folder.glob("*.json"))) == 4
+    assert len(second) == 5 and len(first & second) == 4  # the old spread is gone
+    assert len(list(folder.glob("*.json"))) == 5
 
 
 def test_a_file_the_stylesheet_points_to_is_part_of_the_address(project, tmp_path):
@@ -215,3 +216,31 @@ def test_one_core_lays_out_the_parts_here_and_gives_the_same_bytes(project, tmp_
     monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0})  # a one-core machine
     monkeypatch.setattr("concurrent.futures.ProcessPoolExecutor", None)  # no workers at all
     assert _pdf(project, "download", tmp_path / "b") == parallel
+
+
+def test_a_longer_front_matter_than_last_time_renumbers_everything(project, tmp_path):
+    """The plan starts from the last build's front matter; the count corrects it."""
+    import re
+
+    import pypdf
+
+    def contents_agree(out: Path) -> int:
+        result = build(project, say=lambda m: None, output=out, only={"download"})
+        reader = pypdf.PdfReader(result.written[0].path)
+
+        def page_of(name: str) -> int:
+            return reader.get_destination_page_number(reader.named_destinations[name]) + 1
+
+        text = " ".join(reader.pages[page_of("indhold") - 1].extract_text().split())
+        for doc in result.project.entries:
+            match = re.search(re.escape(doc.entry.title) + r" (\d+)", text)
+            assert match and int(match.group(1)) == page_of(doc.slug) and \
+                page_of(doc.slug) % 2 == 0
+        return page_of(result.project.entries[0].slug)
+
+    before = contents_agree(tmp_path / "a")
+    config = project / "catalogue.yaml"
+    data = yaml.safe_load(config.read_text("utf-8"))
+    data["foreword"] += "\n\n" + "Mange ord om klimaet og kommunerne. " * 300
+    config.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    assert contents_agree(tmp_path / "b") >= before + 2
