@@ -11,18 +11,17 @@ import datetime
 import multiprocessing
 import os
 import time
-from importlib.metadata import version
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import assemble, cache, check, impose, parts, preflight, render
+from . import assemble, cache, check, impose, parts, preflight
 from .danish import slug
 from .editions import PdfEdition, for_project
 from .errors import BuildFailed, Problem, relative
 from .files import atomic_target
 from .load import Project
-from .paths import layouts_dir, readable_roots
+from .paths import layouts_dir
 from .review import check_only
 
 Say = Callable[[str], None]
@@ -77,7 +76,7 @@ def build(root: Path, strict: bool = False, say: Say = print,
                 if only is None or e.key in only]
     say(f"Laying out {' and '.join(e.label.lower() for e in editions)}: "
         f"{len(project.entries)} spread(s)")
-    laid, count = lay_out_all(project, editions)
+    laid, measured = lay_out_all(project, editions)
 
     # 3. Check the pages and join each edition's parts beside its target. The files move
     #    into place only when all are written, so a failure anywhere leaves output/ as it was.
@@ -104,7 +103,7 @@ def build(root: Path, strict: bool = False, say: Say = print,
                     result.booklet_hint = imposed.hint
         say(f"Writing {len(result.written)} file(s) to {relative(output, project.root)}/")
     for edition in editions:  # what this build no longer needs goes from the cache
-        used = {Path(p.pdf).stem for p in laid[edition.key] + [count] if p is not None}
+        used = {Path(p.pdf).stem for p in laid[edition.key] + measured if p is not None}
         parts.prune(project.root, edition.key, used)
     for item in result.written:
         item.size = item.path.stat().st_size
@@ -150,10 +149,9 @@ def lay_out_all(project: Project, editions: list[PdfEdition]):
     until they agree. The front matter is counted in the workers, with blank page references,
     while they start on the plan; if the count differs from the last build's, the plan is
     made again at once. The back matter goes first into the workers: the contents need its
-    pages, and the print edition's blank fillers its length (the download edition's back
-    matter gives it; else it is counted).
+    pages, and the print edition's blank fillers its length.
     Returns, per edition, its parts (LaidOut) in order, None where a blank page goes; and
-    the count of the front matter (a part too, kept in the cache for the next build).
+    the parts laid out only to be measured (kept in the cache for the next build).
     """
     stamp = created(project)
     base = parts.fingerprint(project.root)
@@ -165,10 +163,9 @@ def lay_out_all(project: Project, editions: list[PdfEdition]):
                                          {}, base), urgent=True)
         previous = cache.noted(project.root, "front")  # (count, true length) last build
         counted = None if previous else runner.wait(("count",))[0].pages
+        side = []  # parts laid out only to be measured (kept in the cache all the same)
         front = previous[1] if previous else counted
         sizes: dict[str, dict[str, int]] = {e.key: {"front": front} for e in editions}
-        if [e.key for e in editions] == ["print"]:
-            sizes["print"]["back"] = part_pages(project, "back")
         for attempt in range(4):
             todo = [e for e in editions if e.key not in done]
             if not todo:
@@ -179,7 +176,7 @@ def lay_out_all(project: Project, editions: list[PdfEdition]):
                     project, edition, part, numbers, stamp, photos[edition.key], base),
                     urgent)
 
-            plans = {e.key: _plan(project, e, sizes[e.key]) for e in todo}
+            plans = {e.key: plan(project, e, sizes[e.key]) for e in todo}
             last = {key: len(order) - 1 for key, (order, _) in plans.items()}
             for edition in todo:  # the back matter first (see above)
                 order, numbers = plans[edition.key]
@@ -200,8 +197,15 @@ def lay_out_all(project: Project, editions: list[PdfEdition]):
             for edition in todo:
                 order, numbers = plans[edition.key]
                 if "back" not in sizes[edition.key] and edition.key == "print":
-                    # the print edition's fillers: as long as the download's back matter
-                    (back,) = runner.wait((attempt, "download", last["download"]))
+                    # the print edition's fillers: as long as the back matter without them,
+                    # the download edition's or (built alone) its own, laid out bare once
+                    if "download" in plans:
+                        name = (attempt, "download", last["download"])
+                    else:
+                        name = (attempt, edition.key, "bare")
+                        add(edition, "bare", order[-1], numbers, urgent=True)
+                    (back,) = runner.wait(name)
+                    side.append(back)
                     order[-1] = _filled(order[-1], back.pages)
                     add(edition, last[edition.key], order[-1], numbers, urgent=True)
             for edition in todo:  # the contents need the back matter's pages
@@ -224,15 +228,24 @@ def lay_out_all(project: Project, editions: list[PdfEdition]):
         raise BuildFailed(f"the page numbers of the {missing[0].lower()} did not settle; "
                           "please report this with your entries")
     cache.note(project.root, "front", (counted, sizes[first.key]["front"]))
-    return done, runner.done[("count",)]
+    return done, [runner.done[("count",)], *side]
 
 
 def part_of(project: Project, edition: PdfEdition, part: parts.Part) -> parts.LaidOut:
     """One part, from the cache or laid out here and now (the preview's spread)."""
-    photos = _photos(project, edition, {part.slug} if part.slug else None)
+    photos = _photos(project, edition, {part.slug}) if part.slug else {}
     job = _job_for(project, edition, part, {}, created(project), photos,
                    parts.fingerprint(project.root))
     return parts.cached(project.root, job[3]) or parts.lay_out(project, *job)
+
+
+def front_length(project: Project) -> int:
+    """The front matter's length as the build plans it: as counted (the same cached part the
+    build counts with), or, if the last build counted the same, the length it found."""
+    edition = for_project(project.edition, project.root)[0]
+    counted = part_of(project, edition, parts.Part("front", 1)).pages
+    previous = cache.noted(project.root, "front")
+    return previous[1] if previous and previous[0] == counted else counted
 
 
 def _job_for(project, edition, part, numbers, stamp, photos, base) -> tuple:
@@ -244,7 +257,7 @@ def _job_for(project, edition, part, numbers, stamp, photos, base) -> tuple:
             stamp, seed)
 
 
-def _plan(project: Project, edition: PdfEdition, sizes: dict[str, int]):
+def plan(project: Project, edition: PdfEdition, sizes: dict[str, int]):
     """The parts in page order (None: a blank page) and the first page of each spread.
 
     Spreads start on left-hand (even) pages; a blank page follows a part of odd length
@@ -393,28 +406,6 @@ def _checked(outcome):
     if isinstance(outcome, tuple):
         raise BuildFailed(*outcome)
     return outcome
-
-
-def part_pages(project: Project, kind: str) -> int:
-    """How many pages the front or back matter fills on its own (an estimate for the plan).
-
-    Remembered by content (cache.py): the part's HTML, the stylesheet, the fonts and the
-    WeasyPrint version decide the count, so any change to them lays the part out again.
-    """
-    layouts = layouts_dir(project.root)
-    roots = readable_roots(project.root)
-    html = render.render_html(project, "print", created(project), parts=(kind,))
-    fonts = sorted((layouts.parent / "fonts").glob("*.[ot]tf"))
-    key = [html, (layouts / "catalogue.css").read_bytes(), version("weasyprint"),
-           *[f"{font.name}:{font.stat().st_size}:{font.stat().st_mtime_ns}" for font in fonts]]
-
-    def count() -> int:
-        from . import pdf  # WeasyPrint only when there is something to lay out
-
-        with pdf.collect_warnings():  # links to other parts: expected here, ignored
-            return len(pdf.render(html, project.root, roots).pages)
-
-    return cache.remembered(project.root, "pages", key, count)
 
 
 def _stop_on_warnings(strict: bool, messages: list[str], stage: str) -> None:

@@ -2,8 +2,9 @@
 
 Every entry is named by the SHA-256 of everything that determines it (the input's bytes,
 the parameters, and CACHE_VERSION for the code that makes it), so a changed input can never
-hit a stale entry. An entry that cannot be read back is made again. `make clean` removes
-the folder.
+hit a stale entry. An entry that cannot be read back is made again. The one exception is
+note/noted: a few numbers kept for a guess, which whoever reads them checks. `make clean`
+removes the folder.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import hashlib
 import os
 import tempfile
 from pathlib import Path
-from typing import Callable
 
 from PIL import Image, ImageOps
 
@@ -78,18 +78,6 @@ def _save(image: Image.Image, target: Path, quality: int) -> None:
         os.replace(temp, target)
     finally:
         Path(temp).unlink(missing_ok=True)
-
-
-def remembered(root: Path, kind: str, parts: list[bytes | str],
-               compute: Callable[[], int]) -> int:
-    """A number worked out once per distinct input (e.g. a layout's page count)."""
-    target = root / FOLDER / kind / key(*parts)
-    try:
-        return int(target.read_text("ascii"))
-    except (OSError, ValueError):  # not made yet, or damaged: make it again
-        value = compute()
-    store(target, str(value).encode("ascii"))
-    return value
 
 
 def store(target: Path, data: bytes) -> None:

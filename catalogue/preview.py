@@ -11,7 +11,7 @@ from typing import Callable, Iterable
 from PIL import Image
 
 from . import check
-from .build import check_only, part_of, part_pages
+from .build import check_only, front_length, part_of, plan
 from .editions import DOWNLOAD
 from .errors import CatalogueError, relative
 from .files import atomic_target
@@ -22,15 +22,9 @@ from .proof import page_images
 
 
 def first_page_of(project: Project, slug: str) -> int:
-    """The page where a spread will start in the catalogue.
-
-    The front matter is laid out for real (its length depends on the contents list); every
-    spread before this one takes its two pages, as the fit check requires.
-    """
-    front = part_pages(project, "front")
-    first_spread = front + 1 + (front + 1) % 2  # spreads start on even (left) pages
-    index = [doc.slug for doc in project.entries].index(slug)
-    return first_spread + 2 * index
+    """The page where a spread will start in the catalogue, as the build plans it."""
+    _, numbers = plan(project, DOWNLOAD, {"front": front_length(project)})
+    return numbers[slug]
 
 
 def preview(root: Path, slug: str, say: Callable[[str], None] = print) -> tuple[Path, Path]:

@@ -87,25 +87,6 @@ def test_a_photo_checked_once_is_not_decoded_again_until_it_changes(tmp_path):
     assert "is damaged or incomplete" in images.check(tmp_path, "images/foto.jpg")
 
 
-def test_a_remembered_count_is_worked_out_once_per_input(tmp_path):
-    calls = []
-
-    def count() -> int:
-        calls.append(1)
-        return 4
-
-    assert cache.remembered(tmp_path, "pages", ["<html>a</html>", b"css"], count) == 4
-    assert cache.remembered(tmp_path, "pages", ["<html>a</html>", b"css"], count) == 4
-    assert len(calls) == 1
-    assert cache.remembered(tmp_path, "pages", ["<html>b</html>", b"css"], count) == 4
-    assert cache.remembered(tmp_path, "pages", ["<html>a</html>", b"css2"], count) == 4
-    assert len(calls) == 3
-    for made in (tmp_path / ".cache" / "pages").iterdir():
-        made.write_text("garbage")  # a damaged entry is worked out again
-    assert cache.remembered(tmp_path, "pages", ["<html>a</html>", b"css"], count) == 4
-    assert len(calls) == 4
-
-
 def test_preview_numbers_follow_a_longer_front_matter(tmp_path):
     """The cached page count of the front matter changes when the foreword does."""
     import yaml

@@ -244,3 +244,13 @@ def test_a_longer_front_matter_than_last_time_renumbers_everything(project, tmp_
     data["foreword"] += "\n\n" + "Mange ord om klimaet og kommunerne. " * 300
     config.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
     assert contents_agree(tmp_path / "b") >= before + 2
+
+
+def test_the_print_edition_alone_is_the_print_edition_of_a_full_build(project, tmp_path):
+    """Built alone, the print edition measures its own back matter for the fillers."""
+    alone = _pdf(project, "print", tmp_path / "alone")
+    shutil.rmtree(project / ".cache")
+    result = build(project, say=lambda m: None, output=tmp_path / "full")
+    (printed,) = [w for w in result.written if w.path.name.endswith("-tryk.pdf")]
+    assert printed.path.read_bytes() == alone
+    assert printed.pages % 4 == 0
