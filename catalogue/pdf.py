@@ -168,15 +168,17 @@ _STYLESHEETS: dict[tuple, tuple] = {}
 
 
 def _stylesheet(path: Path, roots: list[Path]):
-    """The layouts' stylesheet, parsed, with its fonts loaded: once per process and file.
+    """The layouts' stylesheet, parsed, with its fonts loaded: once per process, and again
+    when it or a font changed (preview --watch runs for hours).
 
     Parsing it and loading its @font-face fonts took a third of the time of laying out a
     spread; a build lays out a hundred parts per process. The stylesheet is a user
     stylesheet to WeasyPrint, so the palette in each document's <style> (author origin)
     still overrides its defaults.
     """
-    stat = path.stat()
-    key = (str(path), stat.st_mtime_ns, stat.st_size, tuple(str(r) for r in roots))
+    files = [path, *sorted((path.parent.parent / "fonts").glob("*"))]  # and its fonts
+    key = (tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files),
+           tuple(str(r) for r in roots))
     if key not in _STYLESHEETS:
         fonts = FontConfiguration()
         with collect_warnings() as said:

@@ -254,3 +254,15 @@ def test_the_print_edition_alone_is_the_print_edition_of_a_full_build(project, t
     (printed,) = [w for w in result.written if w.path.name.endswith("-tryk.pdf")]
     assert printed.path.read_bytes() == alone
     assert printed.pages % 4 == 0
+
+
+def test_a_process_that_lays_out_twice_sees_a_changed_font(project, tmp_path, monkeypatch):
+    """preview --watch and a one-core build lay out in one long-lived process, which keeps
+    the parsed stylesheet and its fonts; a changed font file must still show."""
+    monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0})
+    _pdf(project, "download", tmp_path / "before")
+    _swap_font(project)
+    reused = _pdf(project, "download", tmp_path / "reused")
+    shutil.rmtree(project / ".cache")
+    monkeypatch.setattr("catalogue.pdf._STYLESHEETS", {})
+    assert reused == _pdf(project, "download", tmp_path / "clean")
