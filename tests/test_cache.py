@@ -5,7 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from PIL import Image
+import pytest
+from PIL import Image, ImageChops, ImageStat
 
 from catalogue import cache
 from catalogue.bench import synthetic_photo
@@ -20,7 +21,9 @@ def test_the_same_photo_is_made_once_and_a_changed_one_again(tmp_path):
     first = cache.downsampled(tmp_path, source, (1430, 880), 80)
     assert first.parent == tmp_path / ".cache" / "images"
     with Image.open(first) as image:
-        assert image.size == (1430, 953)  # covers 1430 x 880, proportions kept
+        # decoded at 5/8 of 2400 x 1600: the smallest of JPEG's n/8 scales that covers
+        # 1430 x 880, proportions kept
+        assert image.size == (1500, 1000)
     mtime = first.stat().st_mtime_ns
     assert cache.downsampled(tmp_path, source, (1430, 880), 80) == first
     assert first.stat().st_mtime_ns == mtime  # reused, not made again
@@ -38,7 +41,32 @@ def test_a_corrupt_entry_is_made_again(tmp_path):
     assert again == made
     with Image.open(again) as image:
         image.load()
-        assert image.size == (1430, 953)
+        assert image.size == (1500, 1000)
+
+
+def test_a_photo_decoded_at_a_smaller_scale_looks_like_one_resampled(tmp_path):
+    """The fast path (libjpeg's scaled decoding) gives the picture Lanczos would: the same
+    colours in the same places, not a channel swapped or a corner cut."""
+    source = tmp_path / "foto.jpg"
+    synthetic_photo(source, 3)
+    fast = Image.open(cache.downsampled(tmp_path, source, (1430, 880), 95)).convert("RGB")
+    with Image.open(source) as original:
+        slow = original.convert("RGB").resize(fast.size, Image.Resampling.LANCZOS)
+    difference = ImageChops.difference(fast, slow).convert("L")
+    assert ImageStat.Stat(difference).mean[0] < 2  # of 255: JPEG noise, nothing more
+
+
+@pytest.mark.parametrize("kind", ["png", "cmyk", "barely larger"])
+def test_photos_the_fast_path_cannot_take_are_resampled_to_the_exact_size(tmp_path, kind):
+    source = tmp_path / ("foto.png" if kind == "png" else "foto.jpg")
+    size = (1500, 1000) if kind == "barely larger" else (3000, 2000)  # no n/8 scale below 1
+    image = Image.linear_gradient("L").resize(size).convert("RGB")
+    if kind == "cmyk":
+        image = image.convert("CMYK")
+    image.save(source)
+    with Image.open(cache.downsampled(tmp_path, source, (1430, 880), 80)) as copy:
+        assert copy.size == (1430, 953)
+        assert copy.mode == "RGB"
 
 
 def test_a_rotated_photo_is_cached_upright(tmp_path):
