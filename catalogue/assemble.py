@@ -15,25 +15,19 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import warnings
-from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
 from . import subsets
 
+if TYPE_CHECKING:
+    from .parts import Piece
+
 # What the first part's catalog carries for the whole document.
 CATALOG_KEYS = ("/Lang", "/MarkInfo", "/ViewerPreferences", "/Metadata", "/OutputIntents")
-
-
-@dataclass(frozen=True)
-class Piece:
-    """One part's PDF, and what the layout knows about it that the PDF does not say."""
-
-    pdf: Path
-    anchors: frozenset[str]  # the named destinations this part owns (others are stand-ins)
-    bookmarks: tuple  # (level, label, page index in the part, x, y, closed)
 
 
 def assemble(pieces: list[Piece | None], target: Path, bleed_mm: float | None = None,

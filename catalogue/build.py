@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import assemble, cache, check, impose, parts, preflight
+from . import cache, check, parts, preflight
 from .danish import slug
 from .editions import PdfEdition, for_project
 from .errors import BuildFailed, Problem, relative
@@ -147,6 +147,8 @@ def _check(project: Project, edition: PdfEdition, laid: list, strict: bool,
 def _join(project: Project, edition: PdfEdition, laid: list, temp: Path, target: Path):
     """One edition's parts joined into temp (which becomes target): its pages, the links
     that lead nowhere, and the preflight facts of the PDF."""
+    from . import assemble  # pikepdf: only where PDFs are joined, not for a preview
+
     try:
         pages = assemble.assemble([p and p.piece() for p in laid], temp, edition.bleed_box_mm,
                                   _font_files(project), project.root)
@@ -156,7 +158,9 @@ def _join(project: Project, edition: PdfEdition, laid: list, temp: Path, target:
                           f"{exc.strerror or exc}; the previous PDF was kept.") from None
 
 
-def _impose(project: Project, source: Path, temp: Path, sheet: str) -> impose.ImposeResult:
+def _impose(project: Project, source: Path, temp: Path, sheet: str):
+    from . import impose  # pypdf: only where booklets are made
+
     try:
         return impose.impose(source, temp, sheet)
     except OSError as exc:

@@ -28,7 +28,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from . import cache, check, render
-from .assemble import Piece
 from .editions import PdfEdition
 from .errors import BuildFailed, relative
 from .files import atomic_target
@@ -38,6 +37,15 @@ from .paths import layouts_dir, readable_roots
 FOLDER = "parts"
 _FILE_URL = re.compile(r"file://[^\"')\s]+")
 _CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)")
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One part's PDF, and what the layout knows about it that the PDF does not say."""
+
+    pdf: Path
+    anchors: frozenset[str]  # the named destinations this part owns (others are stand-ins)
+    bookmarks: tuple  # (level, label, page index in the part, x, y, closed)
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-
-import pikepdf
+from typing import TYPE_CHECKING
 
 from .errors import CatalogueError
 from .files import atomic_target
+
+if TYPE_CHECKING:
+    import pikepdf
 
 PT_PER_MM = 72 / 25.4
 REPORT = "preflight.json"
@@ -20,6 +22,8 @@ REPORT = "preflight.json"
 
 def describe(path: Path, edition: str, layout: dict) -> dict:
     """One edition's preflight facts, from its PDF and from the layout checks."""
+    import pikepdf  # only where a PDF is read (the CLI shows reports without it)
+
     with pikepdf.open(path) as pdf:
         first = pdf.pages[0]
         trim, bleed = first.trimbox, first.bleedbox

@@ -10,7 +10,6 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import jinja2
-import segno
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
@@ -69,6 +68,8 @@ def inline(text: str | None) -> Markup:
 
 def qr_code(url: str, colour: str = "#000000") -> Markup:
     """A QR code for url as inline vector SVG (scaled by CSS), for the printed page."""
+    import segno  # the print edition's spreads only
+
     code = segno.make(url, error="m")
     return Markup(code.svg_inline(border=0, omitsize=True, dark=colour,
                                   svgclass="qr-code", lineclass=None))
