@@ -85,12 +85,13 @@ def build(root: Path, strict: bool = False, say: Say = print,
     #    are written, so a failure anywhere leaves output/ as it was.
     with contextlib.ExitStack() as stack:
         facts = {e.key: _check(project, e, laid[e.key], strict, result) for e in editions}
-        temps = {e.key: stack.enter_context(_atomic(_target(output, project, e), project))
-                 for e in editions}
+        targets = {e.key: _target(output, project, e) for e in editions}
+        temps = {key: stack.enter_context(_atomic(target, project))
+                 for key, target in targets.items()}
         joined = _side_by_side([functools.partial(_join, project, e, laid[e.key], temps[e.key],
-                                                  _target(output, project, e)) for e in editions])
+                                                  targets[e.key]) for e in editions])
         for edition, (pages, dangling, facts_pdf) in zip(editions, joined):
-            target = _target(output, project, edition)
+            target = targets[edition.key]
             result.warnings += [Problem("(layout)", None, None, f"a link points to #{name}, "
                                         "which is nowhere in the catalogue", "warning")
                                 for name in dangling]

@@ -19,6 +19,7 @@ from PIL import Image, ImageOps
 
 CACHE_VERSION = "2"
 FOLDER = ".cache"
+ORIENTATION = 0x0112  # the EXIF tag of a photo the camera turned
 
 
 def key(*parts: bytes | str) -> str:
@@ -82,9 +83,6 @@ def _dct_scaled(source: Path, image: Image.Image, max_size: tuple[int, int]):
     except ValueError:  # something libjpeg-turbo alone would refuse: let Pillow decide
         return None
     return Image.fromarray(pixels)
-
-
-ORIENTATION = 0x0112  # the EXIF tag
 
 
 def _readable(path: Path) -> bool:
