@@ -6,6 +6,7 @@ import datetime
 import functools
 import re
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -13,7 +14,7 @@ import jinja2
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from . import danish, municipalities
+from . import cache, danish, municipalities
 from .load import EntryDoc, Project
 from .paths import layouts_dir
 
@@ -66,13 +67,20 @@ def inline(text: str | None) -> Markup:
     return Markup(_MD.renderInline(" ".join((text or "").split())))
 
 
-def qr_code(url: str, colour: str = "#000000") -> Markup:
-    """A QR code for url as inline vector SVG (scaled by CSS), for the printed page."""
-    import segno  # the print edition's spreads only
+def qr_code(root: Path, url: str, colour: str = "#000000") -> Markup:
+    """A QR code for url as inline vector SVG (scaled by CSS), for the printed page; kept in
+    the project's cache (encoding one takes about 6 ms, most of it choosing the mask, and
+    every build renders the print edition's hundred spreads to know their addresses)."""
+    kept = root / cache.FOLDER / "qr" / cache.key("qr", url, colour, version("segno"))
+    svg = cache.kept(kept)
+    if svg is None:
+        import segno  # the print edition's spreads only
 
-    code = segno.make(url, error="m")
-    return Markup(code.svg_inline(border=0, omitsize=True, dark=colour,
-                                  svgclass="qr-code", lineclass=None))
+        code = segno.make(url, error="m")
+        svg = code.svg_inline(border=0, omitsize=True, dark=colour, svgclass="qr-code",
+                              lineclass=None).encode()
+        cache.keep(kept, svg)
+    return Markup(svg.decode())
 
 
 def tint(colour: str, amount: float = 0.14) -> str:
@@ -124,7 +132,7 @@ def environment(layouts: Path) -> jinja2.Environment:
                              lstrip_blocks=True)
     env.filters.update(markdown=markdown, inline=inline, number=danish.number,
                        quantity=danish.quantity, date=danish.date, tint=tint,
-                       month_year=danish.month_year, short_url=short_url, qr=qr_code)
+                       month_year=danish.month_year, short_url=short_url)
     return env
 
 
@@ -148,7 +156,8 @@ def render_html(project: Project, edition_kind: str = "download",
         created=(created or datetime.datetime.combine(
             edition.publication_date, datetime.time(), datetime.timezone.utc)),
         root=project.root.as_uri(), parts=("front", "spread", "back"),
-        first_page=1, first_side="right", first_spread=True, numbers={})
+        first_page=1, first_side="right", first_spread=True, numbers={},
+        qr=functools.partial(qr_code, project.root))
     variables.update(extra)
     # Work only the parts that show them need (a build renders a hundred spreads).
     if "photos" not in extra:

@@ -60,6 +60,13 @@ def _replace_photo(project: Path) -> None:
     synthetic_photo(project / "images" / "foto.jpg", 9)
 
 
+def _new_web_address(project: Path) -> None:
+    """Another address for the printed QR code (kept in .cache/qr/ by its content)."""
+    entry = project / "entries" / "carbon-20.yaml"
+    entry.write_text(entry.read_text("utf-8").replace("https://www.gate21.dk",
+                                                      "https://www.gate21.dk/carbon"), "utf-8")
+
+
 def _more_bleed(project: Path) -> None:
     config = project / "catalogue.yaml"
     data = yaml.safe_load(config.read_text("utf-8"))
@@ -69,7 +76,8 @@ def _more_bleed(project: Path) -> None:
 
 @pytest.mark.parametrize("change, edition", [
     (_edit_entry, "download"), (_edit_stylesheet, "download"), (_swap_font, "download"),
-    (_replace_photo, "download"), (_replace_photo, "print"), (_more_bleed, "print")])
+    (_replace_photo, "download"), (_replace_photo, "print"), (_new_web_address, "print"),
+    (_more_bleed, "print")])
 def test_a_change_gives_what_a_clean_build_gives(project, tmp_path, change, edition):
     before = _pdf(project, edition, tmp_path / "before")
     change(project)
@@ -94,15 +102,18 @@ def test_an_edited_entry_lays_out_only_its_spread(project, tmp_path):
     assert sorted(p.suffix for p in new) == [".json", ".pdf"]  # one part: the spread
 
 
-def test_damaged_cache_entries_are_made_again(project, tmp_path):
-    clean = _pdf(project, "download", tmp_path / "a")
+@pytest.mark.parametrize("edition, folders", [("download", ("parts", "fonts")),
+                                              ("print", ("parts", "fonts", "qr"))])
+def test_damaged_cache_entries_are_made_again(project, tmp_path, edition, folders):
+    clean = _pdf(project, edition, tmp_path / "a")
     cache = project / ".cache"
-    damaged = [p for folder in ("parts", "fonts") for p in (cache / folder).iterdir()]
+    damaged = [p for folder in folders for p in (cache / folder).iterdir()]
     assert any(p.suffix == ".pdf" for p in damaged) and any(p.suffix == "" for p in damaged)
+    assert all(any((cache / folder) in p.parents for p in damaged) for folder in folders)
     for number, path in enumerate(damaged):
         data = path.read_bytes()
         path.write_bytes(data[: len(data) // 2] if number % 2 else b"\0" * len(data))
-    assert _pdf(project, "download", tmp_path / "b") == clean
+    assert _pdf(project, edition, tmp_path / "b") == clean
 
 
 def test_make_clean_removes_the_cache():
