@@ -10,6 +10,7 @@ from importlib import resources
 import yaml
 
 from .danish import sort_key
+from .yamlsafe import LOADER
 
 
 @dataclass(frozen=True)
@@ -28,8 +29,7 @@ def all_municipalities() -> dict[str, Municipality]:
     """Every municipality by its short name, read from the packaged list."""
     text = resources.files("catalogue").joinpath("data/municipalities.yaml").read_text("utf-8")
     result = {}
-    # libyaml when it is there: 5 ms instead of 46 ms on every command
-    for item in yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    for item in yaml.load(text, Loader=LOADER):  # libyaml: 5 ms instead of 46 ms
         alias = item.get("alias")
         aliases = (alias.split(" (")[0].strip(),) if alias else ()
         result[item["name"]] = Municipality(item["name"], item["official_name"],

@@ -35,7 +35,7 @@ _STANDARD_TAGS = {
     "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:merge",
 }
 # libyaml's parser (C) when PyYAML was built with it: ten times faster, same nodes and marks.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _BIDI = "\u202a-\u202e\u2066-\u2069"  # embeddings, overrides and isolates: reorder a line
 _NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
     chr(plane * 0x10000 + low) for plane in range(17) for low in (0xFFFE, 0xFFFF))
@@ -157,7 +157,7 @@ def parse(text: str) -> Located:
     """Parse one YAML document into Located data, or raise YamlProblem."""
     try:
         _scan_events(text)
-        node = yaml.compose(text, Loader=_LOADER)
+        node = yaml.compose(text, Loader=LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = (exc.problem or exc.context or "not valid YAML").strip()
@@ -185,7 +185,7 @@ def _scan_events(text: str) -> None:
     fails at its first occurrence.
     """
     depth = documents = 0
-    for event in yaml.parse(text, Loader=_LOADER):
+    for event in yaml.parse(text, Loader=LOADER):
         line = event.start_mark.line + 1
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise YamlProblem("anchors and aliases (& and *) are not allowed; write the "
