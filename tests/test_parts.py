@@ -51,6 +51,17 @@ def _edit_stylesheet(project: Path) -> None:
         css.write("\n.lead { color: #7A1F1F; }\n")
 
 
+def _edit_template(project: Path) -> None:
+    """A changed layout template, seen as the next command (a new process) sees it: the
+    template compiled in .cache/templates/ must not be used."""
+    from catalogue import render
+
+    spread = project / "layouts" / "spread.html.j2"
+    spread.write_text(spread.read_text("utf-8").replace(
+        "</article>", "<p>Ny linje</p></article>", 1), "utf-8")
+    render.environment.cache_clear()
+
+
 def _swap_font(project: Path) -> None:
     fonts = project / "fonts"
     shutil.copy(fonts / "SourceSans3-Bold.otf", fonts / "SourceSans3-Regular.otf")
@@ -75,7 +86,8 @@ def _more_bleed(project: Path) -> None:
 
 
 @pytest.mark.parametrize("change, edition", [
-    (_edit_entry, "download"), (_edit_stylesheet, "download"), (_swap_font, "download"),
+    (_edit_entry, "download"), (_edit_stylesheet, "download"), (_edit_template, "print"),
+    (_swap_font, "download"),
     (_replace_photo, "download"), (_replace_photo, "print"), (_new_web_address, "print"),
     (_more_bleed, "print")])
 def test_a_change_gives_what_a_clean_build_gives(project, tmp_path, change, edition):

@@ -60,3 +60,49 @@ def test_printed_addresses_are_readable():
     assert render.short_url("https://www.vejle.dk/") == "vejle.dk"
     assert render.short_url("http://www.carbon20.dk/V%C3%A6rkt%C3%B8jer/") == \
         "carbon20.dk/Værktøjer"
+
+
+def test_compiled_templates_are_kept_follow_their_source_and_heal(tmp_path, monkeypatch):
+    """A new process takes the layouts compiled from .cache/templates/ (it compiles
+    nothing); an edited template, a damaged or an unwritable cache give what a clean
+    render gives."""
+    import shutil
+
+    import jinja2
+
+    shutil.copy(ROOT / "catalogue.yaml", tmp_path)
+    shutil.copytree(ROOT / "layouts", tmp_path / "layouts")
+    (tmp_path / "entries").mkdir()
+    shutil.copy(ROOT / "entries" / "carbon-20.yaml", tmp_path / "entries")
+    project = load_project(tmp_path)
+    compiled = tmp_path / ".cache" / "templates"
+
+    def fresh() -> str:  # as a new process renders: nothing compiled in memory
+        render.environment.cache_clear()
+        return render.render_html(project)
+
+    clean = fresh()
+    kept = sorted(compiled.iterdir())
+    assert len(kept) >= 4  # the catalogue and the templates it includes
+    compile_calls = []
+    original = jinja2.Environment.compile
+    monkeypatch.setattr(jinja2.Environment, "compile",
+                        lambda *a, **k: compile_calls.append(a[2]) or original(*a, **k))
+    assert fresh() == clean
+    assert compile_calls == []  # every template came from the cache
+
+    spread = tmp_path / "layouts" / "spread.html.j2"
+    original_spread = spread.read_text("utf-8")
+    spread.write_text(original_spread.replace("</article>", "<p>Ny linje</p></article>", 1),
+                      "utf-8")
+    edited = fresh()
+    assert "Ny linje" in edited and compile_calls == ["spread.html.j2"]
+    spread.write_text(original_spread, "utf-8")
+
+    for number, path in enumerate(sorted(compiled.iterdir())):
+        data = path.read_bytes()
+        path.write_bytes(data[: len(data) // 2] if number % 2 else b"\0" * len(data))
+    assert fresh() == clean
+    shutil.rmtree(compiled)
+    compiled.write_text("not a folder")  # a cache that cannot be written
+    assert fresh() == clean
