@@ -9,10 +9,12 @@ removes the folder.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import os
 import tempfile
+from importlib.metadata import version
 from pathlib import Path
 
 from PIL import Image, ImageOps
@@ -28,6 +30,20 @@ def key(*parts: bytes | str) -> str:
     for part in parts:
         data = part.encode() if isinstance(part, str) else part
         digest.update(len(data).to_bytes(8, "big") + data)
+    return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=None)
+def code(*distributions: str) -> str:
+    """This package's code and data, and the versions of the named distributions, as one
+    hash: part of the address of whatever that code makes. Once per process: the code that
+    runs is the code that was imported."""
+    digest = hashlib.sha256(":".join(f"{d} {version(d)}" for d in distributions).encode())
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(f"{path.relative_to(package)}\0".encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
 

@@ -76,8 +76,11 @@ def _remembered(root: Path, target: Path, file: str) -> str | None:
         return None
     found = problem(target, file)
     if found is None:
-        marker.parent.mkdir(parents=True, exist_ok=True)
-        marker.touch()
+        try:
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.touch()
+        except OSError:
+            pass  # a project folder we may not write to is checked all the same
     return found
 
 

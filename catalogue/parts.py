@@ -23,7 +23,6 @@ import os
 import re
 import time
 from dataclasses import dataclass, field
-from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -98,10 +97,9 @@ def fingerprint(root: Path) -> str:
     and whatever else a stylesheet of the layouts points to (a project's own layouts may
     take a font or picture from elsewhere in the project)."""
     layouts = layouts_dir(root)
-    digest = hashlib.sha256(f"{version('weasyprint')}:{version('pydyf')}".encode())
-    files = {path for folder in (layouts, layouts.parent / "fonts", Path(__file__).parent)
-             for path in folder.rglob("*")
-             if path.is_file() and "__pycache__" not in path.parts}
+    digest = hashlib.sha256(cache.code("weasyprint", "pydyf").encode())
+    files = {path for folder in (layouts, layouts.parent / "fonts")
+             for path in folder.rglob("*") if path.is_file()}
     for sheet in layouts.rglob("*.css"):
         for target in _CSS_URL.findall(sheet.read_text("utf-8", errors="replace")):
             path = (sheet.parent / unquote(target)).resolve()

@@ -263,3 +263,57 @@ def test_billion_laughs_fails_at_once_with_a_line():
         yamlsafe.parse("\n".join(lines) + "\n")
     assert problem.value.line == 1
     assert "anchors and aliases" in str(problem.value)
+
+
+def test_a_valid_file_is_remembered_and_checked_again_when_anything_it_depends_on_changes(
+        tmp_path, monkeypatch):
+    """.cache/valid/ keeps what passed: the next command parses nothing it has seen, and
+    gives the same entries with the same lines. A changed file, a changed edition (its
+    themes) or another year validates again, so an entry that has become wrong is reported;
+    damaged or unwritable, the cache is only slower."""
+    from catalogue import load
+
+    project = make_project(tmp_path, MINIMAL)
+    first = load.load_project(project)
+    kept = project / ".cache" / "valid"
+    assert len(list(kept.iterdir())) == 2  # catalogue.yaml and the entry
+
+    parsed = []
+    real_parse = yamlsafe.parse
+    monkeypatch.setattr(yamlsafe, "parse", lambda text: parsed.append(text) or real_parse(text))
+    again = load.load_project(project)
+    assert parsed == []  # nothing parsed, nothing validated
+    assert again.entries == first.entries and again.edition == first.edition
+    assert again.entries[0].line("advice", 1) == first.entries[0].line("advice", 1) == 18
+
+    entry = project / "entries" / "minimal.yaml"
+    entry.write_text(entry.read_text("utf-8").replace("  - Vejle", "  - Vejel"), "utf-8")
+    assert _problems(load, project) == [
+        "entries/minimal.yaml:3: municipalities[0]: unknown municipality 'Vejel'; did you "
+        "mean 'Vejle' or 'Vejen'?"]
+    shutil.copy(MINIMAL, entry)
+
+    config = project / "catalogue.yaml"
+    original = config.read_text("utf-8")
+    config.write_text(original.replace("  energi:", "  energy:"), "utf-8")
+    assert any(p.startswith("entries/minimal.yaml:7: themes[0]: unknown theme 'energi'")
+               for p in _problems(load, project))
+    config.write_text(original, "utf-8")
+
+    assert _problems(load, project, today=datetime.date(2020, 6, 1)) == [
+        "entries/minimal.yaml:8: started: 2021 is not a possible start year; give a year "
+        "from 1900 to 2020"]
+
+    for number, path in enumerate(sorted(kept.iterdir())):
+        data = path.read_bytes()
+        path.write_bytes(data[: len(data) // 2] if number % 2 else b"\0" * len(data))
+    assert load.load_project(project).entries == first.entries
+    shutil.rmtree(project / ".cache")
+    (project / ".cache").write_text("not a folder")  # a cache that cannot be written
+    assert load.load_project(project).entries == first.entries
+
+
+def _problems(load, project: Path, **options) -> list[str]:
+    with pytest.raises(load.ValidationFailed) as failed:
+        load.load_project(project, **options)
+    return [str(p) for p in failed.value.problems]
