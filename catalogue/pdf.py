@@ -41,7 +41,7 @@ from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse  # noqa: E402
 
 from .errors import BuildFailed  # noqa: E402
-from .paths import layouts_dir  # noqa: E402
+from .paths import layouts_dir, readable_roots  # noqa: E402
 
 # What a render may read: our stylesheets, fonts, illustrations and photos. Nothing else:
 # no network, no data: URIs (the layouts and render.py generate none), no other file types.
@@ -190,6 +190,11 @@ def render(html: str, base_url: Path, roots: list[Path], page_css: str = "",
 
 
 _STYLESHEETS: dict[tuple, tuple] = {}
+
+
+def ready(root: Path) -> None:
+    """Parse the project's stylesheet and load its fonts now, before the first render."""
+    _stylesheet(layouts_dir(root) / "catalogue.css", readable_roots(root))
 
 
 def _stylesheet(path: Path, roots: list[Path]):

@@ -11,7 +11,7 @@ from typing import Callable, Iterable
 from PIL import Image
 
 from . import check
-from .build import check_only, front_length, part_of, plan
+from .build import Helper, check_only, front_length, part_of, plan
 from .editions import DOWNLOAD
 from .errors import CatalogueError, relative
 from .files import atomic_target
@@ -21,14 +21,21 @@ from .paths import layouts_dir
 from .proof import page_images
 
 
-def first_page_of(project: Project, slug: str) -> int:
+def first_page_of(project: Project, slug: str, helper: Helper | None = None) -> int:
     """The page where a spread will start in the catalogue, as the build plans it."""
-    _, numbers = plan(project, DOWNLOAD, {"front": front_length(project)})
+    _, numbers = plan(project, DOWNLOAD, {"front": front_length(project, helper)})
     return numbers[slug]
 
 
 def preview(root: Path, slug: str, say: Callable[[str], None] = print) -> tuple[Path, Path]:
-    """Render one spread to output/preview/<slug>.pdf and a PNG of both pages side by side."""
+    """Render one spread to output/preview/<slug>.pdf and a PNG of both pages side by side.
+    A helper process (build.Helper) gets WeasyPrint ready while the entries are read."""
+    with Helper.started(root.resolve()) as helper:
+        return _preview(root, slug, say, helper)
+
+
+def _preview(root: Path, slug: str, say: Callable[[str], None],
+             helper: Helper | None) -> tuple[Path, Path]:
     project = check_only(root, say=lambda message: None)
     slugs = [doc.slug for doc in project.entries]
     if slug not in slugs:
@@ -36,10 +43,10 @@ def preview(root: Path, slug: str, say: Callable[[str], None] = print) -> tuple[
         hint = f"; did you mean {close[0]!r}?" if close else ""
         raise CatalogueError(f"there is no entries/{slug}.yaml{hint}")
     doc = project.entries[slugs.index(slug)]
-    first = first_page_of(project, slug)
+    first = first_page_of(project, slug, helper)
     # The spread exactly as the download edition will have it (the same cached part: a
     # build after a preview does not lay it out again), with every page it fills.
-    laid = part_of(project, DOWNLOAD, Part("spread", first, slug))
+    laid = part_of(project, DOWNLOAD, Part("spread", first, slug), helper)
     subset = dataclasses.replace(project, entries=[doc])
     for problem in check.fit_problems(fits_of([laid]), subset, strict=False):
         say(str(problem))
@@ -48,7 +55,8 @@ def preview(root: Path, slug: str, say: Callable[[str], None] = print) -> tuple[
     with atomic_target(target) as temp:
         shutil.copyfile(laid.pdf, temp)
     png = folder / f"{slug}.png"
-    _side_by_side(page_images(target, scale=100 / 72)).save(png)
+    # The fastest zlib level: 0.05 s instead of 0.09 s, for a file 7 % larger.
+    _side_by_side(page_images(target, scale=100 / 72)).save(png, compress_level=1)
     last = first + laid.pages - 1
     say(f"Wrote {relative(target, project.root)} and {png.name}: pages {first}–{last}")
     return target, png
@@ -63,14 +71,16 @@ def watch(root: Path, slug: str, say: Callable[[str], None] = print,
 
         paths = [root / "entries", root / "images", root / "catalogue.yaml", layouts_dir(root)]
         changes = watchfiles.watch(*[p for p in paths if p.exists()])
-    _preview_reporting(root, slug, say)
-    for _ in changes:
-        _preview_reporting(root, slug, say)
+    with Helper.started(root.resolve()) as helper:  # one for the whole session
+        _preview_reporting(root, slug, say, helper)
+        for _ in changes:
+            _preview_reporting(root, slug, say, helper)
 
 
-def _preview_reporting(root: Path, slug: str, say: Callable[[str], None]) -> None:
+def _preview_reporting(root: Path, slug: str, say: Callable[[str], None],
+                       helper: Helper | None) -> None:
     try:
-        preview(root, slug, say)
+        _preview(root, slug, say, helper)
     except CatalogueError as error:
         say(error.report())
         say("Waiting for the next save ...")

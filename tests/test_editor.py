@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pypdf
+import pytest
 import yaml
 from click.testing import CliRunner
 
@@ -123,6 +124,48 @@ def test_preview_has_the_page_numbers_of_the_full_build(tmp_path):
         assert right[-1] == str(start + 1)
         png = folder / "output" / "preview" / f"{slug}.png"
         assert png.is_file()
+
+
+def test_a_preview_laid_out_by_its_helper_is_the_one_laid_out_here(tmp_path, monkeypatch):
+    """preview lays the spread out in a helper process that got WeasyPrint ready while the
+    entries were read (build.Helper). Its PDF has the bytes of one laid out in this
+    process; with the helper gone, the spread is laid out here all the same."""
+    from catalogue.build import Helper
+
+    folder = project(tmp_path / "p")
+    parts = folder / ".cache" / "parts"
+
+    def spread(helper) -> bytes:
+        shutil.rmtree(parts, ignore_errors=True)  # nothing laid out yet
+        pdf, _ = previewing._preview(folder, "carbon-20", lambda m: None, helper)
+        return pdf.read_bytes()
+
+    with Helper(folder) as helper:
+        with monkeypatch.context() as here:  # the helper was forked before: it is not hit
+            here.setattr("catalogue.parts.lay_out", lambda *a: pytest.fail("laid out here"))
+            helped = spread(helper)
+        helper.process.kill()
+        helper.process.join()
+        assert spread(helper) == helped  # the helper is gone: laid out here
+    assert spread(None) == helped
+    assert len(pypdf.PdfReader(folder / "output" / "preview" / "carbon-20.pdf").pages) == 2
+
+
+def test_a_layout_refused_in_the_helper_is_reported_as_here(tmp_path):
+    folder = project(tmp_path / "p", entries=("carbon-20",))
+    shutil.copytree(ROOT / "layouts", folder / "layouts")
+    shutil.copytree(ROOT / "fonts", folder / "fonts")
+    svg = folder / "layouts" / "illustrations" / "erhverv.svg"  # carbon-20: no photo
+    svg.write_text(svg.read_text("utf-8").replace(
+        "</svg>", '<image href="http://127.0.0.1:9/x.png" width="10" height="10"/></svg>'),
+        "utf-8")
+    result = invoke("preview", "carbon-20", str(folder))
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1] == (
+        "the layout could not be rendered: refused to load layouts/illustrations/erhverv.svg: "
+        "the SVG refers to http://127.0.0.1:9/x.png; an SVG may only refer to its own "
+        "parts (#id), so embed or draw the picture in the SVG itself")
+    assert "Traceback" not in result.output and "Internal error" not in result.output
 
 
 def test_preview_of_an_unknown_entry_suggests_one(tmp_path):
