@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
+from urllib.parse import unquote, urlsplit
 
 from . import cache, check, parts, preflight
 from .danish import slug
@@ -78,7 +79,8 @@ def build(root: Path, strict: bool = False, say: Say = print,
                 if only is None or e.key in only]
     say(f"Laying out {' and '.join(e.label.lower() for e in editions)}: "
         f"{len(project.entries)} spread(s)")
-    laid, measured = lay_out_all(project, editions)
+    photos = {e.key: _photos(project, e) for e in editions}
+    laid, measured = lay_out_all(project, editions, photos)
 
     # 3. Check the pages and join each edition's parts beside its target, the editions side
     #    by side, then the booklets side by side. The files move into place only when all
@@ -114,6 +116,10 @@ def build(root: Path, strict: bool = False, say: Say = print,
     for edition in editions:  # what this build no longer needs goes from the cache
         used = {Path(p.pdf).stem for p in laid[edition.key] + measured if p is not None}
         parts.prune(project.root, edition.key, used)
+        if edition.photo_size:  # and the photos downsampled for it, the same way
+            cache.prune(project.root / cache.FOLDER / "images",
+                        {Path(unquote(urlsplit(uri).path)).stem
+                         for uri in photos[edition.key].values()})
     for item in result.written:
         item.size = item.path.stat().st_size
     preflight.save(result.report, output)
@@ -204,7 +210,7 @@ def _target(output: Path, project: Project, edition: PdfEdition) -> Path:
     return output / f"{output_name(project)}{edition.suffix}.pdf"
 
 
-def lay_out_all(project: Project, editions: list[PdfEdition]):
+def lay_out_all(project: Project, editions: list[PdfEdition], photos: dict[str, dict]):
     """Every part of every edition, laid out (or taken from the cache), in page order.
 
     The plan numbers the parts from their page counts: first the spreads at two pages each
@@ -214,12 +220,12 @@ def lay_out_all(project: Project, editions: list[PdfEdition]):
     while they start on the plan; if the count differs from the last build's, the plan is
     made again at once. The back matter goes first into the workers: the contents need its
     pages, and the print edition's blank fillers its length.
+    photos: per edition, the addresses of its photos (see _photos).
     Returns, per edition, its parts (LaidOut) in order, None where a blank page goes; and
     the parts laid out only to be measured (kept in the cache for the next build).
     """
     stamp = created(project)
     base = parts.fingerprint(project.root)
-    photos = {e.key: _photos(project, e) for e in editions}
     done: dict[str, list] = {}
     with _Runner(project) as runner:
         first = editions[0]

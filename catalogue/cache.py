@@ -14,6 +14,7 @@ import hashlib
 import math
 import os
 import tempfile
+import time
 from importlib.metadata import version
 from pathlib import Path
 
@@ -149,6 +150,22 @@ def kept(target: Path) -> bytes | None:
         return None
     data = raw[32:]
     return data if hashlib.sha256(data).digest() == raw[:32] else None
+
+
+def prune(folder: Path, used: set[str], pattern: str = "*", age: float = 600) -> int:
+    """Remove the files in folder (matching pattern) whose stem is not in used and that
+    nobody touched for age seconds: what an edited entry or a replaced photo left behind.
+    The age keeps a command that runs at the same time on other versions safe. Returns
+    how many went; a folder that is missing or cannot be changed is left as it is."""
+    removed = 0
+    try:
+        for path in folder.glob(pattern):
+            if path.stem not in used and time.time() - path.stat().st_mtime > age:
+                path.unlink(missing_ok=True)
+                removed += 1
+    except OSError:
+        pass  # it only takes room
+    return removed
 
 
 def note(root: Path, name: str, values: tuple[int, ...]) -> None:

@@ -76,7 +76,8 @@ def load_project(root: Path, today: datetime.date | None = None) -> Project:
     """Read and validate the whole project; raise ValidationFailed listing every problem."""
     root = root.resolve()
     problems: list[Problem] = []
-    edition = _load_edition(root, problems)
+    remembered: set[Path] = set()  # what this load found or kept in .cache/valid/
+    edition = _load_edition(root, problems, remembered)
     context = {"themes": edition.themes if edition else None,
                "this_year": (today or datetime.date.today()).year}
     entries = []
@@ -85,24 +86,26 @@ def load_project(root: Path, today: datetime.date | None = None) -> Project:
         problems.append(Problem("entries/", None, None, "no entries found; add a file such "
                                 "as entries/klimapartnerskab-vejle-nord.yaml"))
     for path in paths:
-        doc = _load_entry(root, path, context, problems)
+        doc = _load_entry(root, path, context, problems, remembered)
         if doc:
             entries.append(doc)
     if edition:
         entries = _order(entries, edition, root, problems)
+    # Every save of an entry (preview --watch) leaves one: what is not used goes.
+    cache.prune(root / cache.FOLDER / "valid", {path.name for path in remembered})
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise ValidationFailed.from_problems(problems)
     return Project(root, edition, entries, [p for p in problems if p.severity == "warning"])
 
 
-def _load_edition(root: Path, problems: list[Problem]) -> Edition | None:
+def _load_edition(root: Path, problems: list[Problem], remembered: set[Path]) -> Edition | None:
     path = root / "catalogue.yaml"
     if not path.is_file():
         problems.append(Problem("catalogue.yaml", None, None, "catalogue.yaml is missing; "
                                 "every project needs one (see README)"))
         return None
-    edition, located = _validate(path, root, Edition, {}, problems)
+    edition, located = _validate(path, root, Edition, {}, problems, remembered)
     illustrations = layouts_dir(root) / "illustrations"
     for theme in (edition.themes if edition else {}):
         if not (illustrations / f"{theme}.svg").is_file():
@@ -123,8 +126,9 @@ def _load_edition(root: Path, problems: list[Problem]) -> Edition | None:
     return edition
 
 
-def _load_entry(root: Path, path: Path, context: dict, problems: list[Problem]) -> EntryDoc | None:
-    entry, located = _validate(path, root, Entry, context, problems)
+def _load_entry(root: Path, path: Path, context: dict, problems: list[Problem],
+                remembered: set[Path]) -> EntryDoc | None:
+    entry, located = _validate(path, root, Entry, context, problems, remembered)
     if entry is None:
         return None
     if entry.image:
@@ -137,14 +141,17 @@ def _load_entry(root: Path, path: Path, context: dict, problems: list[Problem]) 
 
 
 def _validate(path: Path, root: Path, model: type[BaseModel], context: dict,
-              problems: list[Problem]) -> tuple[BaseModel | None, yamlsafe.Located | None]:
-    """Parse and validate one file; on failure add its problems and return None."""
+              problems: list[Problem], remembered: set[Path]
+              ) -> tuple[BaseModel | None, yamlsafe.Located | None]:
+    """Parse and validate one file; on failure add its problems and return None. What
+    passes is remembered in .cache/valid/ (its address added to remembered)."""
     name = _name(path, root)
     try:
         raw = _read(path, root)
         address = _address(root, raw, model, context)
         known = _remembered(address)
         if known:
+            remembered.add(address)
             return known
         located = yamlsafe.parse(yamlsafe.decode(raw))
     except yamlsafe.YamlProblem as exc:
@@ -172,6 +179,7 @@ def _validate(path: Path, root: Path, model: type[BaseModel], context: dict,
                                     _message(error, model)))
         return None, None
     _remember(address, valid)
+    remembered.add(address)
     return valid
 
 

@@ -21,7 +21,6 @@ import hashlib
 import json
 import os
 import re
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -193,17 +192,10 @@ def lay_out(project: Project, edition: PdfEdition, part: Part, html: str, key: s
     return facts
 
 
-def prune(root: Path, edition: str, used: set[str], age: float = 600) -> int:
-    """Remove the edition's parts that this build did not use and nobody touched for age
-    seconds (an edited entry leaves its old spread behind; a print part holds a full-size
-    photo). The age keeps a build that runs at the same time safe. Returns how many."""
-    folder = root / cache.FOLDER / FOLDER
-    removed = 0
-    for path in folder.glob(f"{edition}-*"):
-        if path.stem not in used and time.time() - path.stat().st_mtime > age:
-            path.unlink(missing_ok=True)
-            removed += 1
-    return removed
+def prune(root: Path, edition: str, used: set[str]) -> int:
+    """Remove the edition's parts that this build did not use (an edited entry leaves its
+    old spread behind; a print part holds a full-size photo): see cache.prune."""
+    return cache.prune(root / cache.FOLDER / FOLDER, used, f"{edition}-*")
 
 
 def _write(document, temp: Path, edition: PdfEdition, created: datetime.datetime,

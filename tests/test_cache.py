@@ -103,6 +103,40 @@ def test_a_cached_build_gives_the_same_bytes_as_a_clean_one(tmp_path):
     assert download("c") == clean  # made afresh
 
 
+def test_what_a_replaced_photo_or_an_edited_entry_left_behind_goes(tmp_path):
+    """The downsampled copy of a replaced photo, the spread of an edited entry and its
+    validated file leave the cache once unused and untouched for ten minutes."""
+    import os
+    import time
+
+    project = tmp_path / "p"
+    project.mkdir()
+    shutil.copy(ROOT / "catalogue.yaml", project)
+    (project / "entries").mkdir()
+    (project / "images").mkdir()
+    entry = project / "entries" / "greenlab-skive.yaml"
+    shutil.copy(ROOT / "entries" / "greenlab-skive.yaml", entry)
+    synthetic_photo(project / "images" / "foto.jpg", 3)
+    entry.write_text(entry.read_text("utf-8") + (
+        "image:\n  file: images/foto.jpg\n  alt: Foto\n  credit: Test\n"), "utf-8")
+    kept = {name: project / ".cache" / name for name in ("images", "parts", "valid")}
+
+    def build_and_count() -> dict[str, int]:
+        build(project, say=lambda m: None, output=tmp_path / "out", only={"download"})
+        return {name: len(list(folder.iterdir())) for name, folder in kept.items()}
+
+    first = build_and_count()
+    synthetic_photo(project / "images" / "foto.jpg", 4)  # the editor replaces the photo
+    entry.write_text(entry.read_text("utf-8").replace("title: ", "title: Ny ", 1), "utf-8")
+    second = build_and_count()
+    assert second["images"] == first["images"] + 1  # the old copy is still young
+    assert second["valid"] == first["valid"] + 1 and second["parts"] > first["parts"]
+    for folder in kept.values():
+        for path in folder.iterdir():
+            os.utime(path, (time.time() - 3600,) * 2)  # nobody touched them for an hour
+    assert build_and_count() == first
+
+
 def test_a_photo_checked_once_is_not_decoded_again_until_it_changes(tmp_path):
     from catalogue import images
 

@@ -9,7 +9,9 @@ Each file in tests/fixtures/invalid/ is a copy of tests/fixtures/valid/minimal.y
 from __future__ import annotations
 
 import datetime
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -287,6 +289,15 @@ def test_a_valid_file_is_remembered_and_checked_again_when_anything_it_depends_o
     assert again.entries[0].line("advice", 1) == first.entries[0].line("advice", 1) == 18
 
     entry = project / "entries" / "minimal.yaml"
+    entry.write_text(entry.read_text("utf-8").replace("Nordby Fjernvarme", "Fjernvarmen"),
+                     "utf-8")
+    load.load_project(project)  # an edited entry is kept beside its old version ...
+    assert len(list(kept.iterdir())) == 3
+    for path in kept.iterdir():
+        os.utime(path, (time.time() - 3600,) * 2)  # ... which nobody used for an hour
+    load.load_project(project)
+    assert len(list(kept.iterdir())) == 2  # ... and then goes
+    shutil.copy(MINIMAL, entry)
     entry.write_text(entry.read_text("utf-8").replace("  - Vejle", "  - Vejel"), "utf-8")
     assert _problems(load, project) == [
         "entries/minimal.yaml:3: municipalities[0]: unknown municipality 'Vejel'; did you "
