@@ -24,7 +24,7 @@ from pikepdf import Array, Dictionary, Name
 from . import subsets
 
 if TYPE_CHECKING:
-    from .parts import Piece
+    from .layout import Piece
 
 # What the first part's catalog carries for the whole document.
 CATALOG_KEYS = ("/Lang", "/MarkInfo", "/ViewerPreferences", "/Metadata", "/OutputIntents")

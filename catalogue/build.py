@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import unquote, urlsplit
 
-from . import cache, check, parts, preflight
+from . import cache, check, layout, parts, preflight
 from .danish import slug
 from .editions import PdfEdition, for_project
 from .errors import BuildFailed, Problem, relative
@@ -183,7 +183,7 @@ def _side_by_side(tasks: list[Callable]) -> list:
     in forked processes at the same time, one per core; in order here on one core.
     Joining a 100-entry catalogue takes about 0.5 s an edition, a booklet 0.35 s."""
     global _TASKS
-    workers = min(_cores(), len(tasks))
+    workers = min(layout.cores(), len(tasks))
     if workers < 2:
         return [task() for task in tasks]
     _TASKS = tasks
@@ -197,13 +197,6 @@ def _side_by_side(tasks: list[Callable]) -> list:
 
 def _task(index: int):
     return _TASKS[index]()
-
-
-def _cores() -> int:
-    """The cores this process may use (a container or taskset may allow fewer)."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
 
 
 def _target(output: Path, project: Project, edition: PdfEdition) -> Path:
@@ -302,7 +295,7 @@ def lay_out_all(project: Project, editions: list[PdfEdition], photos: dict[str, 
 
 
 def part_of(project: Project, edition: PdfEdition, part: parts.Part,
-            helper: Helper | None = None) -> parts.LaidOut:
+            helper: layout.Helper | None = None) -> parts.LaidOut:
     """One part, from the cache or laid out now, by helper if there is one (preview)."""
     photos = _photos(project, edition, {part.slug}) if part.slug else {}
     job = _job_for(project, edition, part, {}, created(project), photos,
@@ -310,10 +303,12 @@ def part_of(project: Project, edition: PdfEdition, part: parts.Part,
     hit = parts.cached(project.root, job[3])
     if hit is not None:
         return hit
-    return helper.lay_out(project, job) if helper else parts.lay_out(project, *job)
+    if helper:
+        return helper.lay_out(project.root, _shown(project, part), job)
+    return layout.lay_out(project.root, _shown(project, part), *job)
 
 
-def front_length(project: Project, helper: Helper | None = None) -> int:
+def front_length(project: Project, helper: layout.Helper | None = None) -> int:
     """The front matter's length as the build plans it: as counted (the same cached part the
     build counts with), or, if the last build counted the same, the length it found."""
     edition = for_project(project.edition, project.root)[0]
@@ -393,12 +388,16 @@ def _photos(project: Project, edition: PdfEdition,
 _PROJECT: Project | None = None  # the project a worker lays out (inherited through fork)
 
 
-def _job(edition, part, html, key, stamp, seed, project: Project | None = None):
+def _job(edition, part, html, key, stamp, seed):
     """One part in a worker; a refused resource comes back as data, not as an exception."""
-    try:
-        return parts.lay_out(project or _PROJECT, edition, part, html, key, stamp, seed)
-    except BuildFailed as failure:
-        return (str(failure), failure.problems)
+    return layout.as_data(_PROJECT.root, _shown(_PROJECT, part), edition, part, html, key,
+                          stamp, seed)
+
+
+def _shown(project: Project, part: parts.Part) -> dict[str, str | None]:
+    """The part's entries as its layout needs them: slug -> the file of its photo."""
+    return {doc.slug: doc.entry.image.file if doc.entry.image else None
+            for doc in project.entries if doc.slug == part.slug}
 
 
 class _Runner:
@@ -414,7 +413,7 @@ class _Runner:
     def __init__(self, project: Project):
         global _PROJECT
         _PROJECT = self.project = project
-        self.cores = _cores()
+        self.cores = layout.cores()
         self.pool = None
         self.queue: collections.deque = collections.deque()
         self.running: dict[concurrent.futures.Future, object] = {}
@@ -445,7 +444,7 @@ class _Runner:
         while not all(name in self.done for name in names):
             if self.cores < 2:  # no workers: lay out here, in order
                 name, job = self.queue.popleft()
-                self.done[name] = _checked(_job(*job))
+                self.done[name] = layout.from_data(_job(*job))
                 continue
             self._feed()
             finished, _ = concurrent.futures.wait(
@@ -472,67 +471,7 @@ class _Runner:
 
     def _collect(self, finished) -> None:
         for future in finished:
-            self.done[self.running.pop(future)] = _checked(future.result())
-
-
-class Helper:
-    """One worker forked before the project is read, for a command that lays out a part now
-    and then (preview, and preview --watch for hours): while this process validates and
-    plans, it imports WeasyPrint and reads the stylesheet with its fonts (0.35 s), then lays
-    out what it is sent. Stopped when the command ends, used or not. If it is gone, the part
-    is laid out here instead."""
-
-    def __init__(self, root: Path):
-        context = multiprocessing.get_context("fork")
-        self.connection, theirs = context.Pipe()
-        self.process = context.Process(target=_help, args=(theirs, root), daemon=True)
-        self.process.start()
-        theirs.close()
-
-    @classmethod
-    def started(cls, root: Path) -> contextlib.AbstractContextManager:
-        """A helper, or nothing on one core (where it would only take turns with us)."""
-        return cls(root) if _cores() > 1 else contextlib.nullcontext()
-
-    def __enter__(self) -> Helper:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.process.kill()
-        self.process.join()
-
-    def lay_out(self, project: Project, job: tuple) -> parts.LaidOut:
-        # The part's own entries travel with it; a front or back part needs none.
-        mine = [doc for doc in project.entries if doc.slug == job[1].slug]
-        try:
-            self.connection.send((dataclasses.replace(project, entries=mine, warnings=[],
-                                                      notes=[]), job))
-            outcome = self.connection.recv()
-        except (EOFError, OSError):
-            outcome = _job(*job, project=project)
-        if isinstance(outcome, str):  # a bug in the helper, said in this process
-            raise RuntimeError(outcome)
-        return _checked(outcome)
-
-
-def _help(connection, root: Path) -> None:
-    """The helper's life: get ready, then lay out each part it is sent until told to stop."""
-    try:
-        try:
-            from . import pdf
-
-            pdf.ready(root)
-        except Exception:  # noqa: BLE001 - said again, as data, when a part is laid out
-            pass
-        while True:
-            project, job = connection.recv()
-            try:
-                outcome = _job(*job, project=project)
-            except Exception as exc:  # noqa: BLE001 - a bug, reported by the caller
-                outcome = f"{type(exc).__name__}: {exc}"
-            connection.send(outcome)
-    except (EOFError, KeyboardInterrupt):
-        pass
+            self.done[self.running.pop(future)] = layout.from_data(future.result())
 
 
 def _worker_started() -> None:
@@ -542,12 +481,6 @@ def _worker_started() -> None:
     went from 21 ms to 8 ms a spread."""
     gc.freeze()
     gc.set_threshold(20000, 50, 100)
-
-
-def _checked(outcome):
-    if isinstance(outcome, tuple):
-        raise BuildFailed(*outcome)
-    return outcome
 
 
 def _stop_on_warnings(strict: bool, messages: list[str], stage: str) -> None:

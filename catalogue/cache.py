@@ -15,7 +15,6 @@ import math
 import os
 import tempfile
 import time
-from importlib.metadata import version
 from pathlib import Path
 
 from PIL import Image, ImageOps
@@ -39,6 +38,8 @@ def code(*distributions: str) -> str:
     """This package's code and data, and the versions of the named distributions, as one
     hash: part of the address of whatever that code makes. Once per process: the code that
     runs is the code that was imported."""
+    from importlib.metadata import version
+
     digest = hashlib.sha256(":".join(f"{d} {version(d)}" for d in distributions).encode())
     package = Path(__file__).parent
     for path in sorted(package.rglob("*")):

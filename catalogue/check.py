@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .errors import Problem, relative
-from .load import Project
 
-if TYPE_CHECKING:  # the checks run on laid-out pages; the editor's commands need not load it
-    import weasyprint
+if TYPE_CHECKING:  # the checks run on laid-out pages; the editor's commands need not load
+    import weasyprint  # WeasyPrint, nor the layout's helper the models
+
+    from .load import Project
 
 PX_PER_MM = 96 / 25.4
 SPARSE = 0.33  # a right page whose story fills less than a third looks nearly empty
@@ -53,17 +54,17 @@ def anchor_pages(document: weasyprint.Document) -> dict[str, int]:
     return pages
 
 
-def measure(document: weasyprint.Document, project: Project) -> list[Fit]:
-    """Measure every spread: lines that run over, and how full the right page is."""
+def measure(document: weasyprint.Document, slugs: list[str]) -> list[Fit]:
+    """Measure the spreads of these entries: lines that run over, how full the right page is."""
     anchors = anchor_pages(document)
     placed = _placed_boxes(document)
     fits = []
-    for doc in project.entries:
-        start, end = anchors.get(doc.slug), anchors.get(f"{doc.slug}-end")
+    for slug in slugs:
+        start, end = anchors.get(slug), anchors.get(f"{slug}-end")
         if start is None or end is None:
             continue
-        fit = Fit(doc.slug, start, end)
-        own = placed.get(doc.slug, [])
+        fit = Fit(slug, start, end)
+        own = placed.get(slug, [])
         _measure_overflow(fit, own)
         fit.fill = _fill(own, start + 1, document)
         fits.append(fit)
@@ -163,10 +164,10 @@ class Resolution:
     ppi: float
 
 
-def resolutions(document: weasyprint.Document, project: Project) -> list[Resolution]:
-    """Each photo's effective pixels per inch at its placed size (object-fit: cover)."""
+def resolutions(document: weasyprint.Document, images: dict[str, str]) -> list[Resolution]:
+    """Each photo's effective pixels per inch at its placed size (object-fit: cover);
+    images: slug -> the photo's file."""
     found = []
-    images = {doc.slug: doc.entry.image.file for doc in project.entries if doc.entry.image}
     for slug, placed in _placed_boxes(document).items():
         for item in placed:
             box = item.box

@@ -147,17 +147,24 @@ def new(title: str, municipality: str, theme: str, project: Path) -> None:
               help="Render again on every save of the entry, the layouts or catalogue.yaml.")
 def preview_command(slug: str, project: Path, watch: bool) -> None:
     """Render one spread to output/preview/<slug>.pdf and .png, numbered as in the catalogue."""
-    from . import preview as previewing
-
     slug = Path(slug).stem  # accept entries/x.yaml as well as x
     if watch:
+        from . import preview as previewing
+
         click.echo("Watching for changes; stop with Ctrl-C.")
         previewing.watch(project.resolve(), slug, say=click.echo)
         return
-    try:
-        previewing.preview(project.resolve(), slug, say=click.echo)
-    except CatalogueError as error:
-        _fail(error)
+    from .layout import Helper
+
+    # Started before the modules that read and validate the entries are imported: it gets
+    # WeasyPrint ready meanwhile (layout.py imports none of them).
+    with Helper.started(project.resolve()) as helper:
+        from . import preview as previewing
+
+        try:
+            previewing.preview(project.resolve(), slug, say=click.echo, helper=helper)
+        except CatalogueError as error:
+            _fail(error)
 
 
 @main.command(name="preflight")

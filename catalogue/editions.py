@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .config import Edition, PrintSettings
+if TYPE_CHECKING:  # the layout's helper process unpickles editions without pydantic
+    from .config import Edition, PrintSettings
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,11 @@ from typing import Callable, Iterable
 from PIL import Image
 
 from . import check
-from .build import Helper, check_only, front_length, part_of, plan
+from .build import check_only, front_length, part_of, plan
 from .editions import DOWNLOAD
 from .errors import CatalogueError, relative
 from .files import atomic_target
+from .layout import Helper
 from .load import Project
 from .parts import Part, fits_of
 from .paths import layouts_dir
@@ -27,11 +28,15 @@ def first_page_of(project: Project, slug: str, helper: Helper | None = None) -> 
     return numbers[slug]
 
 
-def preview(root: Path, slug: str, say: Callable[[str], None] = print) -> tuple[Path, Path]:
+def preview(root: Path, slug: str, say: Callable[[str], None] = print,
+            helper: Helper | None = None) -> tuple[Path, Path]:
     """Render one spread to output/preview/<slug>.pdf and a PNG of both pages side by side.
-    A helper process (build.Helper) gets WeasyPrint ready while the entries are read."""
-    with Helper.started(root.resolve()) as helper:
+    A helper process (layout.Helper; the command starts it before its own imports, or
+    here) gets WeasyPrint ready while the entries are read."""
+    if helper is not None:
         return _preview(root, slug, say, helper)
+    with Helper.started(root.resolve()) as started:
+        return _preview(root, slug, say, started)
 
 
 def _preview(root: Path, slug: str, say: Callable[[str], None],

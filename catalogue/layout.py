@@ -1,0 +1,219 @@
+"""Lay out one part with WeasyPrint, check it, write its PDF into the cache (parts.py makes
+its HTML and address); and the helper process that does it for preview.
+
+This module imports nothing that validates entries or renders templates, so a process
+forked before those are imported (preview's helper) is ready as soon as WeasyPrint is.
+"""
+
+from __future__ import annotations
+
+import calendar
+import contextlib
+import dataclasses
+import datetime
+import hashlib
+import json
+import multiprocessing
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import cache, check
+from .errors import BuildFailed, relative
+from .files import atomic_target
+from .paths import readable_roots
+
+if TYPE_CHECKING:
+    from .editions import PdfEdition
+
+FOLDER = "parts"  # in .cache/
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One part's PDF, and what the layout knows about it that the PDF does not say."""
+
+    pdf: Path
+    anchors: frozenset[str]  # the named destinations this part owns (others are stand-ins)
+    bookmarks: tuple  # (level, label, page index in the part, x, y, closed)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of one edition: what it shows and the catalogue page it starts on."""
+
+    kind: str  # "front", "spread" or "back"
+    first_page: int
+    slug: str | None = None  # the spread's entry
+    fillers: int = 0  # blank pages before the back matter (print edition)
+
+    @property
+    def first_side(self) -> str:
+        """Even pages are left-hand pages (the first page of the catalogue is a right)."""
+        return "left" if self.first_page % 2 == 0 else "right"
+
+
+@dataclass
+class LaidOut:
+    """A part's PDF and what its layout says (kept as JSON beside the PDF in the cache)."""
+
+    pdf: str
+    pages: int
+    anchors: dict[str, int]  # anchors the part owns -> catalogue page
+    bookmarks: list[list] = field(default_factory=list)  # level, label, page, x, y, closed
+    fits: list[dict] = field(default_factory=list)  # check.Fit, catalogue pages
+    photos: list[dict] = field(default_factory=list)  # check.Resolution
+    messages: list[str] = field(default_factory=list)  # WeasyPrint's warnings
+
+    def piece(self) -> Piece:
+        return Piece(Path(self.pdf), frozenset(self.anchors),
+                     tuple(tuple(b) for b in self.bookmarks))
+
+
+def lay_out(root: Path, shown: dict[str, str | None], edition: PdfEdition, part: Part,
+            html: str, key: str, created: datetime.datetime, seed: str) -> LaidOut:
+    """Lay out one part, check it, write its PDF into the cache under key. shown: the
+    part's entries, slug -> the file of its photo (None without one)."""
+    from . import pdf  # WeasyPrint only when there is something to lay out
+
+    if edition.photo_size:  # the downsampled copy the HTML points to (cache.py)
+        for photo in filter(None, shown.values()):
+            cache.downsampled(root, root / photo, edition.photo_size, edition.photo_quality)
+    with pdf.collect_warnings() as messages:
+        document = pdf.render(html, root, readable_roots(root), edition.page_css,
+                              **edition.options)
+        shift = part.first_page - 1  # page in this document -> page in the catalogue
+        fits = [dataclasses.replace(f, start=f.start + shift, end=f.end + shift)
+                for f in check.measure(document, list(shown))]
+        photos = check.resolutions(document, {s: p for s, p in shown.items() if p})
+        anchors: dict[str, int] = {}
+        for number, page in enumerate(document.pages):
+            for name in page.anchors:
+                anchors.setdefault(name, part.first_page + number)
+        # Links to other parts: a stand-in anchor keeps WeasyPrint from dropping the link;
+        # assemble.py keeps only the destinations a part owns.
+        wanted = {target for page in document.pages for kind, target, *_ in page.links
+                  if kind == "internal"}
+        for name in sorted(wanted - anchors.keys()):
+            document.pages[0].anchors[name] = (0, 0, 0, 0)
+        bookmarks = [[level, label, number, x * 0.75, (page.height - y) * 0.75,
+                      state == "closed"]
+                     for number, page in enumerate(document.pages)
+                     for level, label, (x, y), state in page.bookmarks]
+        folder = root / cache.FOLDER / FOLDER
+        target = folder / f"{key}.pdf"
+        try:
+            with atomic_target(target) as temp:
+                _write(document, temp, edition, created, seed)
+            data = target.read_bytes()
+            facts = LaidOut(str(target), len(document.pages), anchors, bookmarks,
+                            [dataclasses.asdict(f) for f in fits],
+                            [dataclasses.asdict(p) for p in photos], list(messages))
+            record = dataclasses.asdict(facts) | {"sha256": hashlib.sha256(data).hexdigest()}
+            del record["pdf"]
+            with atomic_target(folder / f"{key}.json") as temp:
+                temp.write_text(json.dumps(record, ensure_ascii=False), "utf-8")
+        except OSError as exc:
+            raise BuildFailed(f"could not write {relative(target, root)}: "
+                              f"{exc.strerror or exc}; the previous PDF was kept.") from None
+    return facts
+
+
+def _write(document, temp: Path, edition: PdfEdition, created: datetime.datetime,
+           seed: str) -> None:
+    """Write one PDF; font subsets are stamped with the edition's date, never the clock."""
+    from . import pdf
+
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(created.timetuple()))
+    try:
+        with pdf.stable_document_id(seed):
+            document.write_pdf(temp, **edition.options)
+    finally:
+        if saved is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
+
+
+def as_data(root: Path, shown: dict, *job) -> LaidOut | tuple:
+    """lay_out, with a refused resource or a failed write as data (message, problems): what
+    a worker process sends back."""
+    try:
+        return lay_out(root, shown, *job)
+    except BuildFailed as failure:
+        return (str(failure), failure.problems)
+
+
+def from_data(outcome: LaidOut | tuple) -> LaidOut:
+    """What as_data made of a part, raised again as BuildFailed where it failed."""
+    if isinstance(outcome, tuple):
+        raise BuildFailed(*outcome)
+    return outcome
+
+
+def cores() -> int:
+    """The cores this process may use (a container or taskset may allow fewer)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+class Helper:
+    """One worker forked as a command starts, for a command that lays out a part now and
+    then (preview, and preview --watch for hours): while the command validates and plans,
+    it imports WeasyPrint and reads the stylesheet with its fonts (0.4 s), then lays out
+    what it is sent. It imports only this module's few neighbours, not the ones that
+    validate or render. Stopped when the command ends, used or not. If it is gone, the
+    part is laid out in the command's own process instead."""
+
+    def __init__(self, root: Path):
+        context = multiprocessing.get_context("fork")
+        self.connection, theirs = context.Pipe()
+        self.process = context.Process(target=_help, args=(theirs, root), daemon=True)
+        self.process.start()
+        theirs.close()
+
+    @classmethod
+    def started(cls, root: Path) -> contextlib.AbstractContextManager:
+        """A helper, or nothing on one core (where it would only take turns with us)."""
+        return cls(root) if cores() > 1 else contextlib.nullcontext()
+
+    def __enter__(self) -> Helper:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.process.kill()
+        self.process.join()
+
+    def lay_out(self, root: Path, shown: dict[str, str | None], job: tuple) -> LaidOut:
+        """lay_out(root, shown, *job) in the helper."""
+        try:
+            self.connection.send((root, shown, job))
+            outcome = self.connection.recv()
+        except (EOFError, OSError):
+            outcome = as_data(root, shown, *job)
+        if isinstance(outcome, str):  # a bug in the helper, said in this process
+            raise RuntimeError(outcome)
+        return from_data(outcome)
+
+
+def _help(connection, root: Path) -> None:
+    """The helper's life: get ready, then lay out each part it is sent until told to stop."""
+    try:
+        try:
+            from . import pdf
+
+            pdf.ready(root)
+        except Exception:  # noqa: BLE001 - said again, as data, when a part is laid out
+            pass
+        while True:
+            root, shown, job = connection.recv()
+            try:
+                outcome = as_data(root, shown, *job)
+            except Exception as exc:  # noqa: BLE001 - a bug, reported by the caller
+                outcome = f"{type(exc).__name__}: {exc}"
+            connection.send(outcome)
+    except (EOFError, KeyboardInterrupt):
+        pass
