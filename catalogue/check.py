@@ -55,7 +55,8 @@ def anchor_pages(document: weasyprint.Document) -> dict[str, int]:
 
 
 def measure(document: weasyprint.Document, slugs: list[str]) -> list[Fit]:
-    """Measure the spreads of these entries: lines that run over, how full the right page is."""
+    """Measure the spreads of these entries (slugs): lines that run over, and how full the
+    right page is."""
     anchors = anchor_pages(document)
     placed = _placed_boxes(document)
     fits = []

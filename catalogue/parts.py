@@ -4,9 +4,10 @@ A catalogue is its front matter (cover, foreword, contents), one part per spread
 back matter (the booklet's blank fillers, overview, register, sources, contact page,
 colophon). Every part is numbered as in the catalogue and told the page of every anchor
 outside it that it refers to, so it can be laid out alone: in parallel with the others, and
-not at all when nothing that goes into it has changed. assemble.py joins the parts' PDFs.
+not at all when nothing that goes into it has changed. layout.py lays a part out,
+assemble.py joins the parts' PDFs.
 
-Laying a part out is layout.py's. A part's cache address (cache.key) covers everything that decides its PDF: its HTML
+A part's cache address (cache.key) covers everything that decides its PDF: its HTML
 (text, page numbers, the pages it links to, the edition's date), the edition's page CSS
 and writer options, the bytes of every file it uses (stylesheet, fonts, illustrations,
 photos, ICC profile), and the code that makes it (this package, WeasyPrint).

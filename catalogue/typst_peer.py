@@ -163,10 +163,13 @@ def _spread(slug: str, entry: dict, edition: dict) -> str:
 def _back(edition: dict, entries: list[tuple[str, dict]]) -> str:
     from . import municipalities
 
-    rows = ",\n  ".join(
-        f'link(label("{slug}"))[{_text(e["title"])}], [{_text(", ".join(e["municipalities"]))}], '
-        f'[{len(e["partners"])}], [{_text(", ".join(edition["themes"][t] for t in e["themes"]))}], '
-        f'[{e["started"]}], pageof("{slug}")' for slug, e in entries)
+    def row(slug: str, e: dict) -> str:
+        themes = ", ".join(edition["themes"][t] for t in e["themes"])
+        return (f'link(label("{slug}"))[{_text(e["title"])}], '
+                f'[{_text(", ".join(e["municipalities"]))}], [{len(e["partners"])}], '
+                f'[{_text(themes)}], [{e["started"]}], pageof("{slug}")')
+
+    rows = ",\n  ".join(row(slug, e) for slug, e in entries)
     groups: dict[str, dict[str, list[str]]] = {"Kommuner": {}, "Regioner": {}, "Temaer": {}}
     for slug, entry in entries:
         for name in entry["municipalities"]:
