@@ -190,7 +190,7 @@ class Helper:
     def lay_out(self, root: Path, shown: dict[str, str | None], job: tuple) -> LaidOut:
         """lay_out(root, shown, *job) in the helper."""
         try:
-            self.connection.send((root, shown, job))
+            self.connection.send((shown, job))  # the helper knows its root
             outcome = self.connection.recv()
         except (EOFError, OSError):
             outcome = as_data(root, shown, *job)
@@ -209,7 +209,7 @@ def _help(connection, root: Path) -> None:
         except Exception:  # noqa: BLE001 - said again, as data, when a part is laid out
             pass
         while True:
-            root, shown, job = connection.recv()
+            shown, job = connection.recv()
             try:
                 outcome = as_data(root, shown, *job)
             except Exception as exc:  # noqa: BLE001 - a bug, reported by the caller
