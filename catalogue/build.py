@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import unquote, urlsplit
 
-from . import cache, check, layout, parts, preflight
+from . import cache, check, layout, parts, preflight, render
 from .danish import slug
 from .editions import PdfEdition, for_project
 from .errors import BuildFailed, Problem, relative
@@ -206,92 +206,142 @@ def _target(output: Path, project: Project, edition: PdfEdition) -> Path:
 def lay_out_all(project: Project, editions: list[PdfEdition], photos: dict[str, dict]):
     """Every part of every edition, laid out (or taken from the cache), in page order.
 
-    The plan numbers the parts from their page counts: first the spreads at two pages each
-    and the front matter as long as it came out in the last build (or, the first time, as
-    counted), then the true counts when a part came out longer (a spread that runs over),
-    until they agree. The front matter is counted in the workers, with blank page references,
-    while they start on the plan; if the count differs from the last build's, the plan is
-    made again at once. The back matter goes first into the workers: the contents need its
-    pages, and the print edition's blank fillers its length.
+    The plan numbers the parts from their lengths: the spreads at two pages, the front
+    matter and each section of the back matter as long as they came out in the last build
+    (the note "plan"), and then as they really came out, until the two agree. A right guess
+    costs nothing, a wrong one a second layout of what it moved:
+    - the front matter: when it is what the last build had (the address of its count, laid
+      out with blank page numbers, is noted), its length is known; otherwise the last length
+      is a guess, which the front matter, laid out first, confirms or corrects at once. The
+      first build counts it before anything else.
+    - the back matter: its sections are laid out side by side, and the contents, which show
+      their pages, beside them. From a section whose length is not known (the first build,
+      a section new since), they are laid out one after the other, the contents last. The
+      print edition takes the download edition's lengths for its fillers when both are
+      built, or waits for its own.
     photos: per edition, the addresses of its photos (see _photos).
     Returns, per edition, its parts (LaidOut) in order, None where a blank page goes; and
     the parts laid out only to be measured (kept in the cache for the next build).
     """
     stamp = created(project)
     base = parts.fingerprint(project.root)
+    count = _count_job(project, stamp, base)
+    last = cache.noted(project.root, "plan")
+    sizes = _last_sizes(project, editions, last)
+    front_known = isinstance(last, dict) and last.get("count") == count[3]
     done: dict[str, list] = {}
+    measured = []
     with _Runner(project) as runner:
-        first = editions[0]
-        runner.add(("count",), _job_for(project, first, parts.Part("front", 1), {}, stamp,
-                                         {}, base), urgent=True)
-        previous = cache.noted(project.root, "front")  # (count, true length) last build
-        counted = None if previous else runner.wait(("count",))[0].pages
-        side = []  # parts laid out only to be measured (kept in the cache all the same)
-        front = previous[1] if previous else counted
-        sizes: dict[str, dict[str, int]] = {e.key: {"front": front} for e in editions}
+        if any("front" not in sizes[e.key] for e in editions):  # the first build
+            runner.add(("count",), count, urgent=True)
+            measured = runner.wait(("count",))
+            for edition in editions:
+                sizes[edition.key]["front"] = measured[0].pages
+            front_known = True
         for attempt in range(4):
             todo = [e for e in editions if e.key not in done]
             if not todo:
                 break
+            keys = [e.key for e in todo]
+            plans: dict[str, tuple] = {}  # edition -> order, numbers, the lengths assumed
+            moved = 0  # the front matter's length, when the guess was wrong
 
-            def add(edition, index, part, numbers, urgent=False):
-                runner.add((attempt, edition.key, index), _job_for(
-                    project, edition, part, numbers, stamp, photos[edition.key], base),
-                    urgent)
+            def add(edition, index, part, numbers, urgent=False, attempt=attempt):
+                name = (attempt, edition.key, index, part)
+                if not runner.knows(name):
+                    runner.add(name, _job_for(project, edition, part, numbers, stamp,
+                                              photos[edition.key], base), urgent)
 
-            plans = {e.key: plan(project, e, sizes[e.key]) for e in todo}
-            last = {key: len(order) - 1 for key, (order, _) in plans.items()}
-            for edition in todo:  # the back matter first (see above)
-                order, numbers = plans[edition.key]
-                if "back" in sizes[edition.key] or edition.key != "print":
-                    add(edition, last[edition.key], order[-1], numbers, urgent=True)
+            while True:  # lay out what is ready; learn the back matter's lengths one by one
+                urgent, unknown = [], []
+                for edition in todo:
+                    assumed = _assumed(sizes, edition.key, keys)
+                    order, numbers = plan(project, edition, assumed)
+                    plans[edition.key] = (order, numbers, assumed)
+                    back = [(i, part) for i, part in enumerate(order)
+                            if part is not None and part.kind == "back"]
+                    known = next((n for n, (_, part) in enumerate(back)
+                                  if part.slug not in assumed), len(back))
+                    if known < len(back):  # lay out up to the first section not known
+                        if edition.key == "print" and "download" in keys:
+                            known = -1  # the fillers wait for the download edition's lengths
+                        else:
+                            unknown.append((edition, *back[known]))
+                    for i, part in back[:known + 1]:
+                        urgent.append((_RANK.get(part.slug, 1), edition, i, part, numbers))
+                    if known == len(back):  # the contents can show every page
+                        urgent.append((0 if front_known else -4, edition, 0, order[0],
+                                       numbers))
+                for _, edition, index, part, numbers in sorted(urgent, key=lambda u: u[0]):
+                    add(edition, index, part, numbers, urgent=True)
+                for edition in todo:
+                    order, numbers, _ = plans[edition.key]
+                    for index, part in enumerate(order):
+                        if part is not None and part.kind == "spread":
+                            add(edition, index, part, numbers)
+                first = (attempt, todo[0].key, 0, plans[todo[0].key][0][0])
+                if not front_known and runner.knows(first):  # a guess: the front matter
+                    (front,) = runner.wait(first)           # comes first and says
+                    front_known = True
+                    if front.pages != plans[todo[0].key][2]["front"]:
+                        moved = front.pages
+                        break
+                if not unknown:
+                    break
+                edition, index, part = unknown[0]
+                (laid,) = runner.wait((attempt, edition.key, index, part))
+                sizes[edition.key][part.slug] = laid.pages - part.fillers
+            if moved:  # the front matter is not as long as last time: plan again at once
+                runner.drop(attempt)
+                for edition in todo:
+                    sizes[edition.key]["front"] = moved
+                continue
             for edition in todo:
-                order, numbers = plans[edition.key]
-                for index, part in enumerate(order):
-                    if part is not None and part.kind == "spread":
-                        add(edition, index, part, numbers)
-            if counted is None:  # the plan took the last build's length: check it
-                counted = runner.wait(("count",))[0].pages
-                if counted != previous[0]:
-                    runner.drop(attempt)
-                    for edition in todo:
-                        sizes[edition.key]["front"] = counted
-                    continue
-            for edition in todo:
-                order, numbers = plans[edition.key]
-                if "back" not in sizes[edition.key] and edition.key == "print":
-                    # the print edition's fillers: as long as the back matter without them,
-                    # the download edition's or (built alone) its own, laid out bare once
-                    if "download" in plans:
-                        name = (attempt, "download", last["download"])
-                    else:
-                        name = (attempt, edition.key, "bare")
-                        add(edition, "bare", order[-1], numbers, urgent=True)
-                    (back,) = runner.wait(name)
-                    side.append(back)
-                    order[-1] = _filled(order[-1], back.pages)
-                    add(edition, last[edition.key], order[-1], numbers, urgent=True)
-            for edition in todo:  # the contents need the back matter's pages
-                order, numbers = plans[edition.key]
-                (back,) = runner.wait((attempt, edition.key, last[edition.key]))
-                sizes[edition.key].setdefault("back", back.pages - order[-1].fillers)
-                add(edition, 0, order[0], numbers | back.anchors, urgent=True)
-            for edition in todo:
-                order, _ = plans[edition.key]
-                found = runner.wait(*[(attempt, edition.key, index)
+                order, _, assumed = plans[edition.key]
+                found = runner.wait(*[(attempt, edition.key, index, part)
                                       for index, part in enumerate(order) if part])
                 found.reverse()
                 laid = [part and found.pop() for part in order]
                 true = _sizes(order, laid)
-                if true == sizes[edition.key]:
+                if true == assumed:
                     done[edition.key] = laid
                 sizes[edition.key] = true
     missing = [e.label for e in editions if e.key not in done]
     if missing:
         raise BuildFailed(f"the page numbers of the {missing[0].lower()} did not settle; "
                           "please report this with your entries")
-    cache.note(project.root, "front", (counted, sizes[first.key]["front"]))
-    return done, [runner.done[("count",)], *side]
+    kept = last.get("sizes", {}) if isinstance(last, dict) else {}
+    cache.note(project.root, "plan", {"count": count[3], "sizes": kept | sizes})
+    return done, measured
+
+
+# The order in which the parts that others wait for go to the workers: the longest first
+# (the register, then the overview), the front matter before them when its length is a
+# guess (-4: it says at once whether the plan holds), after them when it is known (0).
+_RANK = {"register": -3, "oversigt": -2}
+
+
+def _last_sizes(project: Project, editions: list[PdfEdition], last) -> dict[str, dict]:
+    """Per edition, the lengths the last build found for the parts this build still has
+    (an edition built for the first time starts from another's)."""
+    noted = last.get("sizes", {}) if isinstance(last, dict) else {}
+    wanted = {"front", *(doc.slug for doc in project.entries),
+              *render.back_sections(project)}
+    sizes = {}
+    for edition in editions:
+        source = noted.get(edition.key) or next(iter(noted.values()), {})
+        sizes[edition.key] = {k: v for k, v in source.items()
+                              if k in wanted and isinstance(v, int) and v > 0}
+    return sizes
+
+
+def _assumed(sizes: dict[str, dict], key: str, keys: list[str]) -> dict[str, int]:
+    """The lengths the plan of edition key goes by: its own, and for the print edition,
+    built with the download edition, the back matter's lengths the download edition
+    found when it has not found its own yet."""
+    if key == "print" and "download" in keys:
+        return sizes["download"] | sizes["print"]
+    return sizes[key]
 
 
 def part_of(project: Project, edition: PdfEdition, part: parts.Part,
@@ -300,6 +350,11 @@ def part_of(project: Project, edition: PdfEdition, part: parts.Part,
     photos = _photos(project, edition, {part.slug}) if part.slug else {}
     job = _job_for(project, edition, part, {}, created(project), photos,
                    parts.fingerprint(project.root))
+    return _cached_or_laid_out(project, part, job, helper)
+
+
+def _cached_or_laid_out(project: Project, part: parts.Part, job: tuple,
+                        helper: layout.Helper | None) -> parts.LaidOut:
     hit = parts.cached(project.root, job[3])
     if hit is not None:
         return hit
@@ -309,12 +364,23 @@ def part_of(project: Project, edition: PdfEdition, part: parts.Part,
 
 
 def front_length(project: Project, helper: layout.Helper | None = None) -> int:
-    """The front matter's length as the build plans it: as counted (the same cached part the
-    build counts with), or, if the last build counted the same, the length it found."""
+    """The front matter's length as the build plans it: as the last build found it, if
+    the front matter is what it was then; else as counted (laid out with blank page
+    numbers: the same cached part the first build counts with)."""
+    job = _count_job(project, created(project), parts.fingerprint(project.root))
+    last = cache.noted(project.root, "plan")
+    if isinstance(last, dict) and last.get("count") == job[3]:
+        lengths = [s.get("front") for s in last.get("sizes", {}).values()]
+        if lengths and isinstance(lengths[0], int):
+            return lengths[0]
+    return _cached_or_laid_out(project, job[1], job, helper).pages
+
+
+def _count_job(project: Project, stamp: datetime.datetime, base: str) -> tuple:
+    """The front matter with blank page numbers in the download edition: its length
+    before anything is numbered, and its address says whether the front matter changed."""
     edition = for_project(project.edition, project.root)[0]
-    counted = part_of(project, edition, parts.Part("front", 1), helper).pages
-    previous = cache.noted(project.root, "front")
-    return previous[1] if previous and previous[0] == counted else counted
+    return _job_for(project, edition, parts.Part("front", 1), {}, stamp, {}, base)
 
 
 def _job_for(project, edition, part, numbers, stamp, photos, base) -> tuple:
@@ -327,12 +393,14 @@ def _job_for(project, edition, part, numbers, stamp, photos, base) -> tuple:
 
 
 def plan(project: Project, edition: PdfEdition, sizes: dict[str, int]):
-    """The parts in page order (None: a blank page) and the first page of each spread.
+    """The parts in page order (None: a blank page) and the first page of each spread and
+    of each section of the back matter.
 
     Spreads start on left-hand (even) pages; a blank page follows a part of odd length
-    before a spread. The print edition gets blank fillers before the back matter so that
-    the page count is a multiple of four (saddle stitching), once the back's length is
-    known (sizes["back"]).
+    before a spread. The back matter follows the last spread, a part per section (a
+    section of unknown length counts one page). The print edition gets blank fillers
+    before the back matter so that the page count is a multiple of four (saddle
+    stitching), once the length of every section is known.
     """
     order: list = [parts.Part("front", 1)]
     page = sizes["front"] + 1
@@ -344,19 +412,20 @@ def plan(project: Project, edition: PdfEdition, sizes: dict[str, int]):
         numbers[doc.slug] = page
         order.append(parts.Part("spread", page, doc.slug))
         page += sizes.get(doc.slug, 2)
-    order.append(parts.Part("back", page))
-    if edition.key == "print" and "back" in sizes:
-        order[-1] = _filled(order[-1], sizes["back"])
+    sections = render.back_sections(project)
+    fillers = 0
+    if edition.key == "print" and all(s in sizes for s in sections):
+        fillers = (-(page - 1 + sum(sizes[s] for s in sections))) % 4
+    for section in sections:
+        order.append(parts.Part("back", page, section, fillers))
+        numbers[section] = page + fillers
+        page += fillers + sizes.get(section, 1)
+        fillers = 0
     return order, numbers
 
 
-def _filled(back: parts.Part, length: int) -> parts.Part:
-    """The back matter with the blank pages before it that make the total a multiple of 4."""
-    return dataclasses.replace(back, fillers=(-(back.first_page - 1 + length)) % 4)
-
-
 def _sizes(order: list, laid: list) -> dict[str, int]:
-    """The page counts the plan assumed, as the parts really came out."""
+    """The lengths the plan assumed, as the parts really came out."""
     sizes = {}
     for part, result in zip(order, laid):
         if part is None:
@@ -364,8 +433,10 @@ def _sizes(order: list, laid: list) -> dict[str, int]:
         if part.kind == "spread":
             if result.pages != 2:
                 sizes[part.slug] = result.pages
+        elif part.kind == "back":
+            sizes[part.slug] = result.pages - part.fillers
         else:
-            sizes[part.kind] = result.pages - part.fillers
+            sizes[part.kind] = result.pages
     return sizes
 
 
@@ -397,7 +468,7 @@ def _job(edition, part, html, key, stamp, seed):
 def _shown(project: Project, part: parts.Part) -> dict[str, str | None]:
     """The part's entries as its layout needs them: slug -> the file of its photo."""
     return {doc.slug: doc.entry.image.file if doc.entry.image else None
-            for doc in project.entries if doc.slug == part.slug}
+            for doc in project.entries if part.kind == "spread" and doc.slug == part.slug}
 
 
 class _Runner:
@@ -415,6 +486,7 @@ class _Runner:
         _PROJECT = self.project = project
         self.cores = layout.cores()
         self.pool = None
+        self.urgent: collections.deque = collections.deque()  # first come, first laid out
         self.queue: collections.deque = collections.deque()
         self.running: dict[concurrent.futures.Future, object] = {}
         self.done: dict[object, parts.LaidOut] = {}
@@ -426,24 +498,26 @@ class _Runner:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
 
+    def knows(self, name) -> bool:
+        """Whether a part was added as name (done, being laid out or waiting)."""
+        return (name in self.done or name in self.running.values()
+                or any(item[0] == name for item in (*self.urgent, *self.queue)))
+
     def add(self, name, job: tuple, urgent: bool = False) -> None:
         """Lay out job (see _job_for) as name, unless the cache has it; the workers start
-        on it at once if they have room."""
+        on it at once if they have room, the urgent before the others."""
         hit = parts.cached(self.project.root, job[3])
         if hit is not None:
             self.done[name] = hit
             return
-        if urgent:
-            self.queue.appendleft((name, job))
-        else:
-            self.queue.append((name, job))
+        (self.urgent if urgent else self.queue).append((name, job))
         self._feed()
 
     def wait(self, *names) -> list[parts.LaidOut]:
         """The results of the named parts, feeding the workers while waiting."""
         while not all(name in self.done for name in names):
             if self.cores < 2:  # no workers: lay out here, in order
-                name, job = self.queue.popleft()
+                name, job = (self.urgent or self.queue).popleft()
                 self.done[name] = layout.from_data(_job(*job))
                 continue
             self._feed()
@@ -454,7 +528,9 @@ class _Runner:
 
     def drop(self, attempt: int) -> None:
         """Forget the waiting parts of a plan that turned out wrong."""
-        self.queue = collections.deque(item for item in self.queue if item[0][0] != attempt)
+        self.urgent, self.queue = (collections.deque(item for item in queue
+                                                     if item[0][0] != attempt)
+                                   for queue in (self.urgent, self.queue))
 
     def _feed(self) -> None:
         """Keep two parts per worker in the pool, the most urgent first."""
@@ -465,8 +541,8 @@ class _Runner:
             self.pool = concurrent.futures.ProcessPoolExecutor(
                 self.cores, mp_context=context, initializer=_worker_started)
         self._collect([future for future in self.running if future.done()])
-        while self.queue and len(self.running) < 2 * self.cores:
-            name, job = self.queue.popleft()
+        while (self.urgent or self.queue) and len(self.running) < 2 * self.cores:
+            name, job = (self.urgent or self.queue).popleft()
             self.running[self.pool.submit(_job, *job)] = name
 
     def _collect(self, finished) -> None:

@@ -3,7 +3,7 @@
 Every entry is named by the SHA-256 of everything that determines it (the input's bytes,
 the parameters, and CACHE_VERSION for the code that makes it), so a changed input can never
 hit a stale entry. An entry that cannot be read back is made again. The one exception is
-note/noted: a few numbers kept for a guess, which whoever reads them checks. `make clean`
+note/noted: a few facts kept for a guess, which whoever reads them checks. `make clean`
 removes the folder.
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import math
 import os
 import tempfile
@@ -169,14 +170,14 @@ def prune(folder: Path, used: set[str], pattern: str = "*", age: float = 600) ->
     return removed
 
 
-def note(root: Path, name: str, values: tuple[int, ...]) -> None:
-    """Remember a few numbers from this build for a guess in the next (see noted)."""
-    store(root / FOLDER / "notes" / name, " ".join(map(str, values)).encode("ascii"))
+def note(root: Path, name: str, value) -> None:
+    """Remember a few facts of this build (JSON) for a guess in the next (see noted)."""
+    store(root / FOLDER / "notes" / f"{name}.json", json.dumps(value, sort_keys=True).encode())
 
 
-def noted(root: Path, name: str) -> tuple[int, ...] | None:
+def noted(root: Path, name: str):
     """What note remembered, or None. Only ever a guess: whoever uses it checks it."""
     try:
-        return tuple(int(v) for v in (root / FOLDER / "notes" / name).read_text().split())
+        return json.loads((root / FOLDER / "notes" / f"{name}.json").read_text("utf-8"))
     except (OSError, ValueError):
         return None

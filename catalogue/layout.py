@@ -45,7 +45,7 @@ class Part:
 
     kind: str  # "front", "spread" or "back"
     first_page: int
-    slug: str | None = None  # the spread's entry
+    slug: str | None = None  # the spread's entry, or the back matter's section (its anchor)
     fillers: int = 0  # blank pages before the back matter (print edition)
 
     @property

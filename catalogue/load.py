@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from . import cache, images, municipalities, yamlsafe
 from .config import Edition
-from .danish import sort_key
+from .danish import slug, sort_key
 from .errors import Problem, ValidationFailed, relative
 from .model import Entry
 from .paths import layouts_dir
@@ -127,10 +127,23 @@ def _load_edition(root: Path, problems: list[Problem],
     return edition
 
 
+# The anchors the layouts give the front and back matter: an entry's file name is its
+# spread's anchor (and, in the build's plan, its part's name), so it may not be one of them.
+TAKEN = {"forord": "the foreword", "indhold": "the contents", "oversigt": "the overview",
+         "register": "the register", "kilder": "the sources", "kontakt": "the contact page",
+         "kolofon": "the colophon"}
+
+
 def _load_entry(root: Path, path: Path, context: dict, problems: list[Problem],
                 remembered: set[Path]) -> EntryDoc | None:
     entry, located = _validate(path, root, Entry, context, problems, remembered)
     if entry is None:
+        return None
+    if path.stem in TAKEN:
+        problems.append(Problem(_name(path, root), None, None, f"the file name "
+                                f"{path.stem!r} is the catalogue's own name for "
+                                f"{TAKEN[path.stem]}; rename the file, for example to "
+                                f"{path.stem}-{slug(entry.municipalities[0])}.yaml"))
         return None
     if entry.image:
         problem = images.check(root, entry.image.file)

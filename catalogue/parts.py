@@ -1,8 +1,8 @@
 """The catalogue in parts, each laid out and written on its own, and cached by content.
 
-A catalogue is its front matter (cover, foreword, contents), one part per spread, and its
-back matter (the booklet's blank fillers, overview, register, sources, contact page,
-colophon). Every part is numbered as in the catalogue and told the page of every anchor
+A catalogue is its front matter (cover, foreword, contents), one part per spread, and one
+part per section of its back matter (overview, register, sources, contact page, colophon;
+the print edition's blank fillers go before the overview). Every part is numbered as in the catalogue and told the page of every anchor
 outside it that it refers to, so it can be laid out alone: in parallel with the others, and
 not at all when nothing that goes into it has changed. layout.py lays a part out,
 assemble.py joins the parts' PDFs.
@@ -40,6 +40,8 @@ def html_of(project: Project, edition: PdfEdition, part: Part, numbers: dict[str
         first = project.entries[0].slug == part.slug
         extra |= {"entries": [d for d in project.entries if d.slug == part.slug],
                   "first_spread": first}
+    elif part.kind == "back":
+        extra["sections"] = [part.slug]
     return render.render_html(
         project, edition.key, created, part.fillers, parts=(part.kind,),
         first_page=part.first_page, first_side=part.first_side, numbers=numbers, **extra)

@@ -163,14 +163,20 @@ def environment(layouts: Path, compiled: Path | None = None) -> jinja2.Environme
     return env
 
 
+def back_sections(project: Project) -> list[str]:
+    """The back matter's sections in order, named by their anchors; each starts a page."""
+    sources = any(doc.entry.sources for doc in project.entries)
+    return ["oversigt", "register", *(["kilder"] if sources else []), "kontakt", "kolofon"]
+
+
 def render_html(project: Project, edition_kind: str = "download",
                 created: datetime.datetime | None = None, fillers: int = 0,
                 template: str = "catalogue.html.j2", **extra) -> str:
     """The catalogue (or a part of it, see catalogue.html.j2) as HTML for WeasyPrint.
 
     extra overrides template variables: parts, first_page, first_side and numbers for one
-    part (parts.py), entries=[one] for a spread, photos (slug -> address) for downsampled
-    copies.
+    part (parts.py), entries=[one] for a spread, sections=[one] for a section of the back
+    matter, photos (slug -> address) for downsampled copies.
     """
     layouts = layouts_dir(project.root)
     edition = project.edition
@@ -184,6 +190,7 @@ def render_html(project: Project, edition_kind: str = "download",
             edition.publication_date, datetime.time(), datetime.timezone.utc)),
         root=project.root.as_uri(), parts=("front", "spread", "back"),
         first_page=1, first_side="right", first_spread=True, numbers={},
+        sections=back_sections(project),
         qr=functools.partial(qr_code, project.root))
     variables.update(extra)
     # Work only the parts that show them need (a build renders a hundred spreads).

@@ -105,7 +105,8 @@ def test_a_cached_build_gives_the_same_bytes_as_a_clean_one(tmp_path):
 
 def test_what_a_replaced_photo_or_an_edited_entry_left_behind_goes(tmp_path):
     """The downsampled copy of a replaced photo, the spread of an edited entry and its
-    validated file leave the cache once unused and untouched for ten minutes."""
+    validated file (and the first build's count of the front matter) leave the cache once
+    unused and untouched for ten minutes."""
     import os
     import time
 
@@ -134,7 +135,9 @@ def test_what_a_replaced_photo_or_an_edited_entry_left_behind_goes(tmp_path):
     for folder in kept.values():
         for path in folder.iterdir():
             os.utime(path, (time.time() - 3600,) * 2)  # nobody touched them for an hour
-    assert build_and_count() == first
+    # What a first build holds, but for the front matter it counted with blank page
+    # numbers (a PDF and its record): later builds know its length from the last.
+    assert build_and_count() == first | {"parts": first["parts"] - 2}
 
 
 def test_a_photo_checked_once_is_not_decoded_again_until_it_changes(tmp_path):

@@ -328,3 +328,20 @@ def _problems(load, project: Path, **options) -> list[str]:
     with pytest.raises(load.ValidationFailed) as failed:
         load.load_project(project, **options)
     return [str(p) for p in failed.value.problems]
+
+
+def test_an_entry_may_not_take_the_name_of_the_catalogues_own_pages(tmp_path):
+    """An entry's file name is its spread's anchor: entries/register.yaml would make two
+    things called "register" (its spread and the register) and links to either land
+    anywhere."""
+    project = make_project(tmp_path)
+    shutil.copy(MINIMAL, project / "entries" / "register.yaml")
+
+    result = run("check", str(project))
+
+    assert result.exit_code == 1, result.output
+    assert result.output.splitlines() == [
+        "entries/register.yaml: the file name 'register' is the catalogue's own name for "
+        "the register; rename the file, for example to register-vejle.yaml",
+        summary(1)]
+    assert snapshot(project / "output") == {"old.pdf": OLD_PDF}

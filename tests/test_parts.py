@@ -3,6 +3,7 @@ input that goes into a part makes it again, and a damaged cache entry is never u
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -179,8 +180,9 @@ def test_a_build_removes_the_parts_it_no_longer_needs(project, tmp_path):
     _pdf(project, "download", tmp_path / "a")
     folder = project / ".cache" / "parts"
     first = {p.name for p in folder.glob("*.pdf")}
-    assert len(first) == 5  # the front matter, two spreads, the back matter, and the
-    #                         front matter as counted before the page numbers were known
+    assert len(first) == 9  # the front matter, two spreads, the back matter's five sections
+    #   (overview, register, sources, contact, colophon), and the front matter as counted
+    #   before the page numbers were known
     for path in folder.iterdir():
         os.utime(path, (0, 0))  # made long ago (a build at the same time is safe)
     entry = project / "entries" / "carbon-20.yaml"
@@ -188,8 +190,9 @@ def test_a_build_removes_the_parts_it_no_longer_needs(project, tmp_path):
     entry.write_text(text.replace("about: |\n", "about: |\n  Et nyt afsnit.\n\n", 1), "utf-8")
     _pdf(project, "download", tmp_path / "b")
     second = {p.name for p in folder.glob("*.pdf")}
-    assert len(second) == 5 and len(first & second) == 4  # the old spread is gone
-    assert len(list(folder.glob("*.json"))) == 5
+    # the old spread is gone, and the count: the front matter is what it was
+    assert len(second) == 8 and len(first & second) == 7
+    assert len(list(folder.glob("*.json"))) == 8
 
 
 def test_a_file_the_stylesheet_points_to_is_part_of_the_address(project, tmp_path):
@@ -267,6 +270,93 @@ def test_a_longer_front_matter_than_last_time_renumbers_everything(project, tmp_
     data["foreword"] += "\n\n" + "Mange ord om klimaet og kommunerne. " * 300
     config.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
     assert contents_agree(tmp_path / "b") >= before + 2
+
+
+def _agreeing_contents(project: Path, edition: str, out: Path) -> bytes:
+    """Build the edition; check that the contents give every spread and every section of
+    the back matter the page it is on; return the PDF."""
+    import re
+
+    import pypdf
+
+    result = build(project, say=lambda m: None, output=out, only={edition})
+    reader = pypdf.PdfReader(result.written[0].path)
+
+    def page_of(name: str) -> int:
+        return reader.get_destination_page_number(reader.named_destinations[name]) + 1
+
+    text = " ".join(reader.pages[page_of("indhold") - 1].extract_text().split())
+    shown = {doc.slug: doc.entry.title for doc in result.project.entries} | {
+        "oversigt": "Oversigt over partnerskaberne", "kilder": "Kilder", "kolofon": "Kolofon",
+        "kontakt": result.project.edition.contact_page.heading}
+    for name, title in shown.items():
+        if name in reader.named_destinations:
+            match = re.search(re.escape(title) + r" (\d+)", text)
+            assert match and int(match.group(1)) == page_of(name), (name, text)
+    if edition == "print":
+        assert len(reader.pages) % 4 == 0
+    return result.written[0].path.read_bytes()
+
+
+def _more_sources(project: Path) -> None:
+    """The sources run a page or two longer than last time: the plan's guess is wrong."""
+    entry = project / "entries" / "carbon-20.yaml"
+    more = "".join(f"  - https://www.example.dk/kilde/{n}\n" for n in range(90))
+    entry.write_text(entry.read_text("utf-8").replace("sources:\n", "sources:\n" + more),
+                     "utf-8")
+
+
+def _first_source(project: Path) -> None:
+    """A section the last build did not have (sources, once an entry has them), and more
+    than a page long."""
+    entry = project / "entries" / "carbon-20.yaml"
+    entry.write_text(entry.read_text("utf-8") + "sources:\n", "utf-8")
+    _more_sources(project)
+
+
+@pytest.mark.parametrize("edition", ["download", "print"])
+@pytest.mark.parametrize("change", [_more_sources, _first_source])
+def test_a_changed_back_matter_is_numbered_as_it_comes_out(project, tmp_path, change,
+                                                          edition):
+    """The back matter's sections are laid out side by side, the contents beside them,
+    all from the lengths of the last build: when those are wrong or missing, the pages
+    still come out right, and as a clean build has them."""
+    import re
+
+    if change is _first_source:
+        for entry in (project / "entries").glob("*.yaml"):
+            text = entry.read_text("utf-8")
+            entry.write_text(re.sub(r"sources:\n(  - .*\n)+", "", text), "utf-8")
+    before = _agreeing_contents(project, edition, tmp_path / "before")
+    made = set((project / ".cache" / "parts").glob("*.json"))
+    change(project)
+    reused = _agreeing_contents(project, edition, tmp_path / "reused")
+    if change is _first_source and edition == "download":
+        # A new section: those after it wait for its length, so nothing is laid out twice.
+        # (The print edition built alone lays out its back matter again once it knows the
+        # fillers; built with the download edition, it takes that one's lengths.)
+        owners = [min(json.loads(record.read_text("utf-8"))["anchors"])
+                  for record in set((project / ".cache" / "parts").glob("*.json")) - made]
+        assert len(owners) == len(set(owners)), owners
+    shutil.rmtree(project / ".cache")
+    assert reused == _agreeing_contents(project, edition, tmp_path / "clean")
+    assert reused != before
+
+
+def test_an_edited_title_lays_out_only_what_shows_it(project, tmp_path):
+    """The title is on its spread, in the contents, the overview, the register and the
+    sources; the other spread and the contact page are taken from the cache."""
+    _pdf(project, "download", tmp_path / "a")
+    folder = project / ".cache" / "parts"
+    made = set(folder.glob("*.json"))
+    _edit_entry(project)
+    _pdf(project, "download", tmp_path / "b")
+    owners = set()
+    for record in set(folder.glob("*.json")) - made:
+        anchors = json.loads(record.read_text("utf-8"))["anchors"]
+        owners |= {name for name in anchors if not name.endswith("-end")}
+    assert {"indhold", "carbon-20", "oversigt", "register", "kilder"} <= owners
+    assert not owners & {"greenlab-skive", "kontakt"}
 
 
 def test_the_print_edition_alone_is_the_print_edition_of_a_full_build(project, tmp_path):
