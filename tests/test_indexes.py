@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pypdf
 import pytest
 import yaml
 
+from catalogue.bench import make_project
 from catalogue.build import build
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,3 +90,20 @@ def test_an_entry_with_two_municipalities_is_under_both(register):
                 "Regioner"]
     assert ("Fælles varme", starts["Fælles varme"]) in entries_under(lines, "Aabenraa", headings)
     assert ("Fælles varme", starts["Fælles varme"]) in entries_under(lines, "Vejle", headings)
+
+
+def test_a_register_of_several_pages_lists_every_entry_under_every_heading(tmp_path):
+    """The register's three columns are floats, carried over onto as many pages as they
+    need: sixty entries, each under its municipality, its region and its two themes."""
+    project = make_project(tmp_path, 60, photos=False)
+    (written,) = build(project, say=lambda m: None, only={"download"}).written
+    reader = pypdf.PdfReader(written.path)
+
+    def page_of(name: str) -> int:
+        return reader.get_destination_page_number(reader.named_destinations[name])
+
+    pages = range(page_of("register"), page_of("kontakt"))  # the next section
+    text = " ".join(reader.pages[number].extract_text() for number in pages)
+    listed = Counter(re.findall(r"Klimapartnerskab nr\. (\d+)\b", text))
+    assert len(pages) >= 2
+    assert listed == {str(n): 4 for n in range(1, 61)}
