@@ -193,8 +193,12 @@ _STYLESHEETS: dict[tuple, tuple] = {}
 
 
 def ready(root: Path) -> None:
-    """Parse the project's stylesheet and load its fonts now, before the first render."""
-    _stylesheet(layouts_dir(root) / "catalogue.css", readable_roots(root))
+    """Parse the project's stylesheet and load its fonts now, before the first render.
+    What it refuses (a font that is missing) is said when a part is rendered."""
+    try:
+        _stylesheet(layouts_dir(root) / "catalogue.css", readable_roots(root))
+    except FatalURLFetchingError:  # a BaseException: it would end a worker or the helper
+        pass
 
 
 def _stylesheet(path: Path, roots: list[Path]):
