@@ -38,59 +38,81 @@ def assemble(pieces: list[Piece | None], target: Path, bleed_mm: float | None = 
     TrimBox plus that much on each side (WeasyPrint caps it; see editions.py). The parts'
     subsets of the given font files become one subset each (subsets.py; cached in root).
     """
-    with contextlib.ExitStack() as stack:
-        sources = [stack.enter_context(pikepdf.open(piece.pdf))
-                   for piece in pieces if piece is not None]
-        return _join(pieces, sources, target, bleed_mm, fonts, root)
+    with Joiner() as joiner:
+        for piece in pieces:
+            joiner.add(piece)
+        return joiner.write(target, bleed_mm, fonts, root)
 
 
-def _join(pieces, sources, target, bleed_mm, fonts, root) -> int:
-    out = pikepdf.Pdf.new()
-    first = sources[0]
-    tagged = "/StructTreeRoot" in first.Root
-    kids: list = []  # the parts' top-level structure elements, in page order
-    page_keys: list[tuple[int, object]] = []   # parent tree: page key -> marked content
-    annotation_keys: list[tuple[object, object]] = []  # (annotation, its structure element)
-    destinations: dict[str, object] = {}
-    outline: list[tuple] = []
-    source = iter(sources)
-    for piece in pieces:
+class Joiner:
+    """One edition joined piece by piece in page order (the build adds each part as soon
+    as it and the parts before it are laid out), then written (see assemble)."""
+
+    def __init__(self):
+        self.files = contextlib.ExitStack()  # qpdf reads the parts until the file is written
+        self.out = pikepdf.Pdf.new()
+        self.pieces: list[Piece | None] = []  # what was added, in order
+        self.first = None  # the first part: its catalog is the document's
+        self.kids: list = []  # the parts' top-level structure elements, in page order
+        self.page_keys: list[tuple[int, object]] = []  # parent tree: page -> marked content
+        self.annotation_keys: list[tuple[object, object]] = []  # (annotation, element)
+        self.destinations: dict[str, object] = {}
+        self.outline: list[tuple] = []
+
+    def __enter__(self) -> Joiner:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.files.close()
+
+    def add(self, piece: Piece | None) -> None:
+        """The piece's pages after those added before; None: a blank page."""
+        self.pieces.append(piece)
+        out = self.out
         if piece is None:
             _blank_page(out)
-            continue
-        pdf = next(source)
+            return
+        pdf = self.files.enter_context(pikepdf.open(piece.pdf))
+        if self.first is None:
+            self.first = pdf
         offset = len(out.pages)
         with warnings.catch_warnings():  # named destinations: joined below, on purpose
             warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
             out.pages.extend(pdf.pages)
-        if tagged:
-            _join_structure(out, pdf, offset, kids, page_keys, annotation_keys)
+        if "/StructTreeRoot" in self.first.Root:
+            _join_structure(out, pdf, offset, self.kids, self.page_keys, self.annotation_keys)
         names = pdf.Root.get("/Names", {}).get("/Dests", {}).get("/Names", [])
         for name, destination in zip(names[::2], names[1::2]):
             if str(name) in piece.anchors:
-                destinations[str(name)] = _copy(out, destination)
-        outline += [(level, label, offset + page, x, y, closed)
-                    for level, label, page, x, y, closed in piece.bookmarks]
-    if tagged:
-        _structure_root(out, kids, page_keys, annotation_keys, len(out.pages))
-    if destinations:
-        flat = [item for name in sorted(destinations)
-                for item in (pikepdf.String(name), destinations[name])]
-        out.Root.Names = Dictionary(Dests=Dictionary(Names=Array(flat)))
-    _outline(out, outline)
-    for key in CATALOG_KEYS:
-        if key in first.Root:
-            out.Root[key] = _copy(out, first.Root[key])
-    out.docinfo = _copy(out, first.trailer.Info)
-    if bleed_mm is not None:
-        _set_bleed_box(out, bleed_mm)
-    if fonts and root is not None:
-        subsets.merge(out, list(fonts), root)
-    _share_profiles(out)
-    out.save(target, deterministic_id=True, compress_streams=True,
-             object_stream_mode=pikepdf.ObjectStreamMode.generate,
-             min_version=first.pdf_version)
-    return len(out.pages)
+                self.destinations[str(name)] = _copy(out, destination)
+        self.outline += [(level, label, offset + page, x, y, closed)
+                         for level, label, page, x, y, closed in piece.bookmarks]
+
+    def write(self, target: Path, bleed_mm: float | None = None, fonts: list[Path] = (),
+              root: Path | None = None) -> int:
+        """The document of the pieces added, written to target (see assemble)."""
+        out, first = self.out, self.first
+        if "/StructTreeRoot" in first.Root:
+            _structure_root(out, self.kids, self.page_keys, self.annotation_keys,
+                            len(out.pages))
+        if self.destinations:
+            flat = [item for name in sorted(self.destinations)
+                    for item in (pikepdf.String(name), self.destinations[name])]
+            out.Root.Names = Dictionary(Dests=Dictionary(Names=Array(flat)))
+        _outline(out, self.outline)
+        for key in CATALOG_KEYS:
+            if key in first.Root:
+                out.Root[key] = _copy(out, first.Root[key])
+        out.docinfo = _copy(out, first.trailer.Info)
+        if bleed_mm is not None:
+            _set_bleed_box(out, bleed_mm)
+        if fonts and root is not None:
+            subsets.merge(out, list(fonts), root)
+        _share_profiles(out)
+        out.save(target, deterministic_id=True, compress_streams=True,
+                 object_stream_mode=pikepdf.ObjectStreamMode.generate,
+                 min_version=first.pdf_version)
+        return len(out.pages)
 
 
 def dangling_links(path: Path) -> list[str]:

@@ -80,18 +80,20 @@ def build(root: Path, strict: bool = False, say: Say = print,
     say(f"Laying out {' and '.join(e.label.lower() for e in editions)}: "
         f"{len(project.entries)} spread(s)")
     photos = {e.key: _photos(project, e) for e in editions}
-    laid, measured = lay_out_all(project, editions, photos)
-
-    # 3. Check the pages and join each edition's parts beside its target, the editions side
-    #    by side, then the booklets side by side. The files move into place only when all
-    #    are written, so a failure anywhere leaves output/ as it was.
     with contextlib.ExitStack() as stack:
+        # Each edition's joiner adds the parts to its PDF while the others are laid out.
+        joiners = {e.key: stack.enter_context(_Joiner()) for e in editions
+                   if layout.cores() > 1}
+        laid, measured = lay_out_all(project, editions, photos, joiners)
+
+        # 3. Check the pages and join each edition's parts beside its target, the editions
+        #    side by side, then the booklets side by side. The files move into place only
+        #    when all are written, so a failure anywhere leaves output/ as it was.
         facts = {e.key: _check(project, e, laid[e.key], strict, result) for e in editions}
         targets = {e.key: _target(output, project, e) for e in editions}
         temps = {key: stack.enter_context(_atomic(target, project))
                  for key, target in targets.items()}
-        joined = _side_by_side([functools.partial(_join, project, e, laid[e.key], temps[e.key],
-                                                  targets[e.key]) for e in editions])
+        joined = _join_all(project, editions, laid, temps, targets, joiners)
         for edition, (pages, dangling, facts_pdf) in zip(editions, joined):
             target = targets[edition.key]
             result.warnings += [Problem("(layout)", None, None, f"a link points to #{name}, "
@@ -165,6 +167,134 @@ def _join(project: Project, edition: PdfEdition, laid: list, temp: Path, target:
                           f"{exc.strerror or exc}; the previous PDF was kept.") from None
 
 
+def _join_all(project: Project, editions: list[PdfEdition], laid: dict, temps: dict,
+              targets: dict, joiners: dict) -> list:
+    """Each edition's parts joined into its temp: written by its joiner, which added most
+    of them while they were laid out, the editions side by side; on one core, here."""
+    if not joiners:
+        return [_join(project, e, laid[e.key], temps[e.key], targets[e.key])
+                for e in editions]
+    for edition in editions:
+        joiners[edition.key].write([p and p.piece() for p in laid[edition.key]],
+                                   temps[edition.key], edition.bleed_box_mm,
+                                   _font_files(project), project.root, edition.label)
+    return [joiners[e.key].result(project, targets[e.key]) for e in editions]
+
+
+class _Joiner:
+    """An edition joined while its parts are laid out: a forked process that adds each
+    part to the edition's PDF (assemble.Joiner) as soon as it and every part before it in
+    the plan are known, and writes the PDF when told to; what is left to do when the last
+    part comes is its own pages and the writing. When the plan changes (a length was not
+    what the plan assumed), what it added that the new plan does not have, it adds again.
+    """
+
+    def __init__(self):
+        context = multiprocessing.get_context("fork")
+        self.connection, theirs = context.Pipe()
+        self.process = context.Process(target=_joining, args=(theirs,), daemon=True)
+        self.process.start()
+        theirs.close()
+        self.planned = None
+
+    def __enter__(self) -> _Joiner:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.process.kill()
+        self.process.join()
+
+    def plan(self, attempt: int, order: list) -> None:
+        """The parts in page order (None: a blank page) of the plan laid out now."""
+        if (attempt, order) != self.planned:
+            self._send("plan", attempt, order)
+            self.planned = (attempt, list(order))
+
+    def part(self, attempt: int, index: int, part: parts.Part, laid: parts.LaidOut) -> None:
+        """A part laid out (or found in the cache) for the plan of attempt."""
+        self._send("part", attempt, index, part, laid.piece())
+
+    def write(self, pieces: list, temp: Path, bleed_mm, fonts: list[Path], root: Path,
+              label: str) -> None:
+        """Write the edition of these pieces (as assemble.assemble) to temp; see result."""
+        self._send("write", pieces, temp, bleed_mm, fonts, root, label)
+
+    def result(self, project: Project, target: Path):
+        """What write made: the pages, the links that lead nowhere, the preflight facts."""
+        try:
+            outcome = self.connection.recv()
+        except EOFError:
+            outcome = ("bug", "the process that joins the parts ended")
+        if outcome[0] == "failed":
+            raise BuildFailed(f"could not write {relative(target, project.root)}: "
+                              f"{outcome[1]}; the previous PDF was kept.")
+        if outcome[0] == "interrupted":
+            raise KeyboardInterrupt
+        if outcome[0] == "bug":
+            raise RuntimeError(outcome[1])
+        return outcome[1:]
+
+    def _send(self, *message) -> None:
+        try:
+            self.connection.send(message)
+        except OSError:  # it has ended: result says why
+            pass
+
+
+def _joining(connection) -> None:
+    """A joiner's life (see _Joiner): between messages, add the next part of the plan if
+    it is there; at write, add what is missing, write, and say what came of it."""
+    from . import assemble
+
+    attempt, order, known, added = None, [], {}, []  # added: the plan's parts it added
+    joiner = assemble.Joiner()
+    try:
+        while True:
+            n = len(added)
+            if n < len(order) and not connection.poll() and (
+                    order[n] is None or (n, order[n]) in known):
+                joiner.add(order[n] and known[(n, order[n])])
+                added.append(order[n])
+                continue
+            kind, *message = connection.recv()
+            if kind == "plan":
+                # The next attempt (the plan before was wrong) starts again; a plan that
+                # changed within an attempt, from the first part that is not the same.
+                if message[0] != attempt or added != message[1][:len(added)]:
+                    joiner.files.close()
+                    joiner, added = assemble.Joiner(), []
+                if message[0] != attempt:
+                    known = {}
+                attempt, order = message
+            elif kind == "part":
+                part_attempt, index, part, piece = message
+                if part_attempt == attempt:
+                    known[(index, part)] = piece
+            else:
+                pieces, temp, bleed_mm, fonts, root, label = message
+                if joiner.pieces != pieces[:len(joiner.pieces)]:
+                    joiner.files.close()
+                    joiner = assemble.Joiner()
+                for piece in pieces[len(joiner.pieces):]:
+                    joiner.add(piece)
+                try:
+                    pages = joiner.write(temp, bleed_mm, fonts, root)
+                    outcome = ("done", pages, assemble.dangling_links(temp),
+                               preflight.describe(temp, label, {}))
+                except OSError as exc:
+                    outcome = ("failed", exc.strerror or str(exc))
+                connection.send(outcome)
+                return
+    except EOFError:
+        pass
+    except KeyboardInterrupt:  # Ctrl-C reaches every process: the build says it once
+        connection.send(("interrupted",))
+    except Exception as exc:  # noqa: BLE001 - a bug, raised by the build
+        connection.send(("bug", f"{type(exc).__name__}: {exc}"))
+    finally:
+        joiner.files.close()
+
+
 def _impose(project: Project, source: Path, temp: Path, sheet: str):
     from . import impose  # pypdf: only where booklets are made
 
@@ -203,7 +333,8 @@ def _target(output: Path, project: Project, edition: PdfEdition) -> Path:
     return output / f"{output_name(project)}{edition.suffix}.pdf"
 
 
-def lay_out_all(project: Project, editions: list[PdfEdition], photos: dict[str, dict]):
+def lay_out_all(project: Project, editions: list[PdfEdition], photos: dict[str, dict],
+                joiners: dict[str, _Joiner] | None = None):
     """Every part of every edition, laid out (or taken from the cache), in page order.
 
     The plan numbers the parts from their lengths: the spreads at two pages, the front
@@ -219,7 +350,8 @@ def lay_out_all(project: Project, editions: list[PdfEdition], photos: dict[str, 
       a section new since), they are laid out one after the other, the contents last. The
       print edition takes the download edition's lengths for its fillers when both are
       built, or waits for its own.
-    photos: per edition, the addresses of its photos (see _photos).
+    photos: per edition, the addresses of its photos (see _photos). joiners: per edition,
+    the process that joins its parts, told the plan and every part as it comes.
     Returns, per edition, its parts (LaidOut) in order, None where a blank page goes; and
     the parts laid out only to be measured (kept in the cache for the next build).
     """
@@ -231,7 +363,14 @@ def lay_out_all(project: Project, editions: list[PdfEdition], photos: dict[str, 
     front_known = isinstance(last, dict) and last.get("count") == count[3]
     done: dict[str, list] = {}
     measured = []
+    joiners = joiners or {}
     with _Runner(project) as runner:
+
+        def joinable(name, laid):  # a part of a plan: to its edition's joiner
+            if len(name) == 4 and name[1] in joiners:
+                joiners[name[1]].part(name[0], name[2], name[3], laid)
+
+        runner.listener = joinable
         if any("front" not in sizes[e.key] for e in editions):  # the first build
             runner.add(("count",), count, urgent=True)
             measured = runner.wait(("count",))
@@ -253,11 +392,13 @@ def lay_out_all(project: Project, editions: list[PdfEdition], photos: dict[str, 
                                               photos[edition.key], base), urgent)
 
             while True:  # lay out what is ready; learn the back matter's lengths one by one
-                urgent, unknown = [], []
+                urgent, last, unknown = [], [], []
                 for edition in todo:
                     assumed = _assumed(sizes, edition.key, keys)
                     order, numbers = plan(project, edition, assumed)
                     plans[edition.key] = (order, numbers, assumed)
+                    if edition.key in joiners:
+                        joiners[edition.key].plan(attempt, order)
                     back = [(i, part) for i, part in enumerate(order)
                             if part is not None and part.kind == "back"]
                     known = next((n for n, (_, part) in enumerate(back)
@@ -268,10 +409,12 @@ def lay_out_all(project: Project, editions: list[PdfEdition], photos: dict[str, 
                         else:
                             unknown.append((edition, *back[known]))
                     for i, part in back[:known + 1]:
-                        urgent.append((_RANK.get(part.slug, 1), edition, i, part, numbers))
+                        if known < len(back) or part.slug == "register":
+                            urgent.append((_RANK.get(part.slug, 0), edition, i, part, numbers))
+                        else:
+                            last.append((edition, i, part, numbers))
                     if known == len(back):  # the contents can show every page
-                        urgent.append((0 if front_known else -4, edition, 0, order[0],
-                                       numbers))
+                        urgent.append((-4, edition, 0, order[0], numbers))
                 for _, edition, index, part, numbers in sorted(urgent, key=lambda u: u[0]):
                     add(edition, index, part, numbers, urgent=True)
                 for edition in todo:
@@ -279,6 +422,10 @@ def lay_out_all(project: Project, editions: list[PdfEdition], photos: dict[str, 
                     for index, part in enumerate(order):
                         if part is not None and part.kind == "spread":
                             add(edition, index, part, numbers)
+                many = runner.waiting() > 2 * runner.cores  # many spreads to lay out
+                for edition, index, part, numbers in sorted(last, key=lambda u: u[2].slug
+                                                            != "oversigt"):
+                    add(edition, index, part, numbers, urgent=many)
                 first = (attempt, todo[0].key, 0, plans[todo[0].key][0][0])
                 if not front_known and runner.knows(first):  # a guess: the front matter
                     (front,) = runner.wait(first)           # comes first and says
@@ -296,7 +443,8 @@ def lay_out_all(project: Project, editions: list[PdfEdition], photos: dict[str, 
                 for edition in todo:
                     sizes[edition.key]["front"] = moved
                 continue
-            from . import assemble  # noqa: F401 - pikepdf for the join, while the workers work
+            if not joiners:
+                from . import assemble  # noqa: F401 - pikepdf for the join, meanwhile
             for edition in todo:
                 order, _, assumed = plans[edition.key]
                 found = runner.wait(*[(attempt, edition.key, index, part)
@@ -316,9 +464,14 @@ def lay_out_all(project: Project, editions: list[PdfEdition], photos: dict[str, 
     return done, measured
 
 
-# The order in which the parts that others wait for go to the workers: the longest first
-# (the register, then the overview), the front matter before them when its length is a
-# guess (-4: it says at once whether the plan holds), after them when it is known (0).
+# The order in which the parts go to the workers: the front matter first (the joiner adds
+# the parts in page order, and when its length is a guess, it says at once whether the plan
+# holds), the register next (the longest part), then the spreads in page order and the rest
+# of the back matter, in the order the joiner needs them. But the rest of the back matter
+# (the overview first) overtakes a long queue of spreads, so that short parts fill the end
+# (a long part last would keep one core busy while the others wait), and when the contents
+# wait for the back matter's lengths (one is not known), it all comes before the spreads,
+# the longest first.
 _RANK = {"register": -3, "oversigt": -2}
 
 
@@ -491,6 +644,7 @@ class _Runner:
         self.queue: collections.deque = collections.deque()
         self.running: dict[concurrent.futures.Future, object] = {}
         self.done: dict[object, parts.LaidOut] = {}
+        self.listener: Callable[[object, parts.LaidOut], None] = lambda name, laid: None
 
     def __enter__(self):
         return self
@@ -509,7 +663,7 @@ class _Runner:
         on it at once if they have room, the urgent before the others."""
         hit = parts.cached(self.project.root, job[3])
         if hit is not None:
-            self.done[name] = hit
+            self._done(name, hit)
             return
         (self.urgent if urgent else self.queue).append((name, job))
         self._feed()
@@ -519,13 +673,17 @@ class _Runner:
         while not all(name in self.done for name in names):
             if self.cores < 2:  # no workers: lay out here, in order
                 name, job = (self.urgent or self.queue).popleft()
-                self.done[name] = layout.from_data(_job(*job))
+                self._done(name, layout.from_data(_job(*job)))
                 continue
             self._feed()
             finished, _ = concurrent.futures.wait(
                 self.running, return_when=concurrent.futures.FIRST_COMPLETED)
             self._collect(finished)
         return [self.done[name] for name in names]
+
+    def waiting(self) -> int:
+        """How many parts wait for a worker."""
+        return len(self.urgent) + len(self.queue)
 
     def drop(self, attempt: int) -> None:
         """Forget the waiting parts of a plan that turned out wrong."""
@@ -548,7 +706,11 @@ class _Runner:
 
     def _collect(self, finished) -> None:
         for future in finished:
-            self.done[self.running.pop(future)] = layout.from_data(future.result())
+            self._done(self.running.pop(future), layout.from_data(future.result()))
+
+    def _done(self, name, laid: parts.LaidOut) -> None:
+        self.done[name] = laid
+        self.listener(name, laid)
 
 
 def _worker_started() -> None:

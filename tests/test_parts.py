@@ -379,3 +379,15 @@ def test_a_process_that_lays_out_twice_sees_a_changed_font(project, tmp_path, mo
     shutil.rmtree(project / ".cache")
     monkeypatch.setattr("catalogue.pdf._STYLESHEETS", {})
     assert reused == _pdf(project, "download", tmp_path / "clean")
+
+
+def test_a_joiner_that_fails_is_an_error_and_writes_nothing(project, tmp_path, monkeypatch):
+    """The editions are joined in processes of their own while the parts are laid out; a
+    bug there must still stop the build (cli.py says it plainly), not leave a PDF."""
+    def broken(self, piece):
+        raise ValueError("a bug")
+
+    monkeypatch.setattr("catalogue.assemble.Joiner.add", broken)
+    with pytest.raises((RuntimeError, ValueError), match="a bug"):  # ValueError: one core
+        build(project, say=lambda m: None, output=tmp_path / "out")
+    assert not list((tmp_path / "out").glob("*.pdf"))
