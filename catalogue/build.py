@@ -178,7 +178,12 @@ def _join_all(project: Project, editions: list[PdfEdition], laid: dict, temps: d
         joiners[edition.key].write([p and p.piece() for p in laid[edition.key]],
                                    temps[edition.key], edition.bleed_box_mm,
                                    _font_files(project), project.root, edition.label)
-    return [joiners[e.key].result(project, targets[e.key]) for e in editions]
+    try:
+        return [joiners[e.key].result(project, targets[e.key]) for e in editions]
+    except BaseException:  # the others stop before the temporary files are removed
+        for joiner in joiners.values():
+            joiner.stop()
+        raise
 
 
 class _Joiner:
@@ -201,6 +206,9 @@ class _Joiner:
         return self
 
     def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def stop(self) -> None:
         self.process.kill()
         self.process.join()
 
