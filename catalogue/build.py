@@ -400,7 +400,7 @@ def lay_out_all(project: Project, editions: list[PdfEdition], photos: dict[str, 
                                               photos[edition.key], base), urgent)
 
             while True:  # lay out what is ready; learn the back matter's lengths one by one
-                urgent, last, unknown = [], [], []
+                urgent, later, unknown = [], [], []
                 for edition in todo:
                     assumed = _assumed(sizes, edition.key, keys)
                     order, numbers = plan(project, edition, assumed)
@@ -420,7 +420,7 @@ def lay_out_all(project: Project, editions: list[PdfEdition], photos: dict[str, 
                         if known < len(back) or part.slug == "register":
                             urgent.append((_RANK.get(part.slug, 0), edition, i, part, numbers))
                         else:
-                            last.append((edition, i, part, numbers))
+                            later.append((edition, i, part, numbers))
                     if known == len(back):  # the contents can show every page
                         urgent.append((-4, edition, 0, order[0], numbers))
                 for _, edition, index, part, numbers in sorted(urgent, key=lambda u: u[0]):
@@ -431,8 +431,8 @@ def lay_out_all(project: Project, editions: list[PdfEdition], photos: dict[str, 
                         if part is not None and part.kind == "spread":
                             add(edition, index, part, numbers)
                 many = runner.waiting() > 2 * runner.cores  # many spreads to lay out
-                for edition, index, part, numbers in sorted(last, key=lambda u: u[2].slug
-                                                            != "oversigt"):
+                for edition, index, part, numbers in sorted(later, key=lambda u: u[2].slug
+                                                             != "oversigt"):
                     add(edition, index, part, numbers, urgent=many)
                 first = (attempt, todo[0].key, 0, plans[todo[0].key][0][0])
                 if not front_known and runner.knows(first):  # a guess: the front matter
@@ -653,6 +653,7 @@ class _Runner:
         self.running: dict[concurrent.futures.Future, object] = {}
         self.done: dict[object, parts.LaidOut] = {}
         self.listener: Callable[[object, parts.LaidOut], None] = lambda name, laid: None
+        self.names: set = set()  # every part added, done or not
 
     def __enter__(self):
         return self
@@ -663,12 +664,12 @@ class _Runner:
 
     def knows(self, name) -> bool:
         """Whether a part was added as name (done, being laid out or waiting)."""
-        return (name in self.done or name in self.running.values()
-                or any(item[0] == name for item in (*self.urgent, *self.queue)))
+        return name in self.names
 
     def add(self, name, job: tuple, urgent: bool = False) -> None:
         """Lay out job (see _job_for) as name, unless the cache has it; the workers start
         on it at once if they have room, the urgent before the others."""
+        self.names.add(name)
         hit = parts.cached(self.project.root, job[3])
         if hit is not None:
             self._done(name, hit)
@@ -695,6 +696,7 @@ class _Runner:
 
     def drop(self, attempt: int) -> None:
         """Forget the waiting parts of a plan that turned out wrong."""
+        self.names -= {name for name, _ in (*self.urgent, *self.queue) if name[0] == attempt}
         self.urgent, self.queue = (collections.deque(item for item in queue
                                                      if item[0][0] != attempt)
                                    for queue in (self.urgent, self.queue))

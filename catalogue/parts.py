@@ -2,10 +2,10 @@
 
 A catalogue is its front matter (cover, foreword, contents), one part per spread, and one
 part per section of its back matter (overview, register, sources, contact page, colophon;
-the print edition's blank fillers go before the overview). Every part is numbered as in the catalogue and told the page of every anchor
-outside it that it refers to, so it can be laid out alone: in parallel with the others, and
-not at all when nothing that goes into it has changed. layout.py lays a part out,
-assemble.py joins the parts' PDFs.
+the print edition's blank fillers go before the overview). Every part is numbered as in
+the catalogue and told the page of every anchor outside it that it refers to, so it can be
+laid out alone: in parallel with the others, and not at all when nothing that goes into it
+has changed. layout.py lays a part out, assemble.py joins the parts' PDFs.
 
 A part's cache address (cache.key) covers everything that decides its PDF: its HTML
 (text, page numbers, the pages it links to, the edition's date), the edition's page CSS
