@@ -391,3 +391,16 @@ def test_a_joiner_that_fails_is_an_error_and_writes_nothing(project, tmp_path, m
     with pytest.raises((RuntimeError, ValueError), match="a bug"):  # ValueError: one core
         build(project, say=lambda m: None, output=tmp_path / "out")
     assert not list((tmp_path / "out").glob("*.pdf"))
+
+
+def test_the_plans_note_keeps_the_lengths_of_an_edition_not_built(project, tmp_path):
+    """A build of one edition keeps what the last build of the other found (where that
+    one's next plan starts) and notes its own."""
+    build(project, say=lambda m: None, output=tmp_path / "a")
+    note = project / ".cache" / "notes" / "plan.json"
+    both = json.loads(note.read_text("utf-8"))["sizes"]
+    _edit_entry(project)
+    _pdf(project, "download", tmp_path / "b")
+    after = json.loads(note.read_text("utf-8"))["sizes"]
+    assert set(both) == set(after) == {"download", "print"}
+    assert after["print"] == both["print"] and after["download"]["front"] >= 1
