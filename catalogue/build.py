@@ -6,7 +6,6 @@ from __future__ import annotations
 import collections
 import concurrent.futures
 import contextlib
-import dataclasses
 import datetime
 import functools
 import gc

@@ -12,9 +12,9 @@ from pathlib import Path
 import pydantic
 from pydantic import BaseModel
 
-from . import cache, images, municipalities, yamlsafe
+from . import cache, danish, images, municipalities, yamlsafe
 from .config import Edition
-from .danish import slug, sort_key
+from .danish import sort_key
 from .errors import Problem, ValidationFailed, relative
 from .model import Entry
 from .paths import layouts_dir
@@ -143,7 +143,7 @@ def _load_entry(root: Path, path: Path, context: dict, problems: list[Problem],
         problems.append(Problem(_name(path, root), None, None, f"the file name "
                                 f"{path.stem!r} is the catalogue's own name for "
                                 f"{TAKEN[path.stem]}; rename the file, for example to "
-                                f"{path.stem}-{slug(entry.municipalities[0])}.yaml"))
+                                f"{path.stem}-{danish.slug(entry.municipalities[0])}.yaml"))
         return None
     if entry.image:
         problem = images.check(root, entry.image.file)
