@@ -365,9 +365,9 @@ def lay_out_all(project: Project, editions: list[PdfEdition], photos: dict[str, 
     stamp = created(project)
     base = parts.fingerprint(project.root)
     count = _count_job(project, stamp, base)
-    last = cache.noted(project.root, "plan")
-    sizes = _last_sizes(project, editions, last)
-    front_known = isinstance(last, dict) and last.get("count") == count[3]
+    counted, noted = _noted_plan(project.root)
+    sizes = _last_sizes(project, editions, noted)
+    front_known = counted == count[3]
     done: dict[str, list] = {}
     measured = []
     joiners = joiners or {}
@@ -466,8 +466,7 @@ def lay_out_all(project: Project, editions: list[PdfEdition], photos: dict[str, 
     if missing:
         raise BuildFailed(f"the page numbers of the {missing[0].lower()} did not settle; "
                           "please report this with your entries")
-    kept = last.get("sizes", {}) if isinstance(last, dict) else {}
-    cache.note(project.root, "plan", {"count": count[3], "sizes": kept | sizes})
+    cache.note(project.root, "plan", {"count": count[3], "sizes": noted | sizes})
     return done, measured
 
 
@@ -482,17 +481,28 @@ def lay_out_all(project: Project, editions: list[PdfEdition], photos: dict[str, 
 _RANK = {"register": -3, "oversigt": -2}
 
 
-def _last_sizes(project: Project, editions: list[PdfEdition], last) -> dict[str, dict]:
+def _noted_plan(root: Path) -> tuple[str | None, dict[str, dict[str, int]]]:
+    """What the last build noted for the plan: the address of its front matter's count,
+    and per edition the lengths of its parts (whatever of it is sound: it is a guess)."""
+    note = cache.noted(root, "plan")
+    note = note if isinstance(note, dict) else {}
+    sizes = note.get("sizes") if isinstance(note.get("sizes"), dict) else {}
+    return note.get("count"), {
+        key: {name: length for name, length in lengths.items()
+              if isinstance(length, int) and length > 0}
+        for key, lengths in sizes.items() if isinstance(lengths, dict)}
+
+
+def _last_sizes(project: Project, editions: list[PdfEdition],
+                noted: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
     """Per edition, the lengths the last build found for the parts this build still has
     (an edition built for the first time starts from another's)."""
-    noted = last.get("sizes", {}) if isinstance(last, dict) else {}
     wanted = {"front", *(doc.slug for doc in project.entries),
               *render.back_sections(project)}
     sizes = {}
     for edition in editions:
         source = noted.get(edition.key) or next(iter(noted.values()), {})
-        sizes[edition.key] = {k: v for k, v in source.items()
-                              if k in wanted and isinstance(v, int) and v > 0}
+        sizes[edition.key] = {k: v for k, v in source.items() if k in wanted}
     return sizes
 
 
@@ -529,11 +539,10 @@ def front_length(project: Project, helper: layout.Helper | None = None) -> int:
     the front matter is what it was then; else as counted (laid out with blank page
     numbers: the same cached part the first build counts with)."""
     job = _count_job(project, created(project), parts.fingerprint(project.root))
-    last = cache.noted(project.root, "plan")
-    if isinstance(last, dict) and last.get("count") == job[3]:
-        lengths = [s.get("front") for s in last.get("sizes", {}).values()]
-        if lengths and isinstance(lengths[0], int):
-            return lengths[0]
+    counted, noted = _noted_plan(project.root)
+    lengths = [sizes["front"] for sizes in noted.values() if "front" in sizes]
+    if counted == job[3] and lengths:
+        return lengths[0]
     return _cached_or_laid_out(project, job[1], job, helper).pages
 
 

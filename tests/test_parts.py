@@ -404,3 +404,15 @@ def test_the_plans_note_keeps_the_lengths_of_an_edition_not_built(project, tmp_p
     after = json.loads(note.read_text("utf-8"))["sizes"]
     assert set(both) == set(after) == {"download", "print"}
     assert after["print"] == both["print"] and after["download"]["front"] >= 1
+
+
+@pytest.mark.parametrize("note", ['not json', '[1, 2]', '{"sizes": [1, 2]}',
+                                  '{"sizes": {"download": {"front": 99, "oversigt": 0, '
+                                  '"register": "x"}, "print": 3}}'])
+def test_a_damaged_plan_note_is_only_a_wrong_guess(project, tmp_path, note):
+    """The note the plan starts from is a guess: damaged or wrong, the build comes out as a
+    clean one (a front matter of 99 pages is laid out, found shorter, and planned again)."""
+    clean = _pdf(project, "download", tmp_path / "clean")
+    (project / ".cache" / "notes" / "plan.json").write_text(note, "utf-8")
+    shutil.rmtree(project / ".cache" / "parts")
+    assert _pdf(project, "download", tmp_path / "again") == clean
