@@ -30,23 +30,9 @@ if TYPE_CHECKING:
 CATALOG_KEYS = ("/Lang", "/MarkInfo", "/ViewerPreferences", "/Metadata", "/OutputIntents")
 
 
-def assemble(pieces: list[Piece | None], target: Path, bleed_mm: float | None = None,
-             fonts: list[Path] = (), root: Path | None = None) -> int:
-    """Write the pieces' pages in order to target; None stands for a blank page.
-
-    Returns the number of pages. bleed_mm, when given, sets every page's BleedBox to the
-    TrimBox plus that much on each side (WeasyPrint caps it; see editions.py). The parts'
-    subsets of the given font files become one subset each (subsets.py; cached in root).
-    """
-    with Joiner() as joiner:
-        for piece in pieces:
-            joiner.add(piece)
-        return joiner.write(target, bleed_mm, fonts, root)
-
-
 class Joiner:
     """One edition joined piece by piece in page order (the build adds each part as soon
-    as it and the parts before it are laid out), then written (see assemble)."""
+    as it and the parts before it are laid out), then written."""
 
     def __init__(self):
         self.files = contextlib.ExitStack()  # qpdf reads the parts until the file is written
@@ -63,6 +49,10 @@ class Joiner:
         return self
 
     def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Let go of the parts' files (after write, or instead of it)."""
         self.files.close()
 
     def add(self, piece: Piece | None) -> None:
@@ -90,7 +80,12 @@ class Joiner:
 
     def write(self, target: Path, bleed_mm: float | None = None, fonts: list[Path] = (),
               root: Path | None = None) -> int:
-        """The document of the pieces added, written to target (see assemble)."""
+        """The pieces added, written to target; returns the number of pages.
+
+        bleed_mm, when given, sets every page's BleedBox to the TrimBox plus that much on
+        each side (WeasyPrint caps it; see editions.py). The parts' subsets of the given font
+        files become one subset each (subsets.py; cached in root).
+        """
         out, first = self.out, self.first
         if "/StructTreeRoot" in first.Root:
             _structure_root(out, self.kids, self.page_keys, self.annotation_keys,

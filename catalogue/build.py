@@ -14,7 +14,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NoReturn
 from urllib.parse import unquote, urlsplit
 
 from . import cache, check, layout, parts, preflight, render
@@ -153,17 +153,37 @@ def _check(project: Project, edition: PdfEdition, laid: list, strict: bool,
 
 
 def _join(project: Project, edition: PdfEdition, laid: list, temp: Path, target: Path):
-    """One edition's parts joined into temp (which becomes target): its pages, the links
-    that lead nowhere, and the preflight facts of the PDF."""
+    """One edition's parts joined into temp (which becomes target) here (one core): see
+    _joined."""
     from . import assemble  # pikepdf: only where PDFs are joined, not for a preview
 
     try:
-        pages = assemble.assemble([p and p.piece() for p in laid], temp, edition.bleed_box_mm,
-                                  _font_files(project), project.root)
-        return pages, assemble.dangling_links(temp), preflight.describe(temp, edition.label, {})
+        return _joined(assemble.Joiner(), [p and p.piece() for p in laid], temp,
+                       edition.bleed_box_mm, _font_files(project), project.root, edition.label)
     except OSError as exc:
-        raise BuildFailed(f"could not write {relative(target, project.root)}: "
-                          f"{exc.strerror or exc}; the previous PDF was kept.") from None
+        _not_written(project, target, exc.strerror or str(exc))
+
+
+def _joined(joiner, pieces: list, temp: Path, bleed_mm, fonts: list[Path], root: Path,
+            label: str) -> tuple:
+    """The pieces written to temp by joiner, which may have added some of them already (or
+    others: then a new joiner adds them all): the pages, the links that lead nowhere, and
+    the preflight facts of the PDF."""
+    from . import assemble
+
+    if joiner.pieces != pieces[:len(joiner.pieces)]:
+        joiner.close()
+        joiner = assemble.Joiner()
+    with joiner:
+        for piece in pieces[len(joiner.pieces):]:
+            joiner.add(piece)
+        pages = joiner.write(temp, bleed_mm, fonts, root)
+    return pages, assemble.dangling_links(temp), preflight.describe(temp, label, {})
+
+
+def _not_written(project: Project, target: Path, why: str) -> NoReturn:
+    raise BuildFailed(f"could not write {relative(target, project.root)}: {why}; the previous "
+                      "PDF was kept.") from None
 
 
 def _join_all(project: Project, editions: list[PdfEdition], laid: dict, temps: dict,
@@ -223,7 +243,7 @@ class _Joiner:
 
     def write(self, pieces: list, temp: Path, bleed_mm, fonts: list[Path], root: Path,
               label: str) -> None:
-        """Write the edition of these pieces (as assemble.assemble) to temp; see result."""
+        """Write the edition of these pieces to temp (see _joined and result)."""
         self._send("write", pieces, temp, bleed_mm, fonts, root, label)
 
     def result(self, project: Project, target: Path):
@@ -233,8 +253,7 @@ class _Joiner:
         except EOFError:
             outcome = ("bug", "the process that joins the parts ended")
         if outcome[0] == "failed":
-            raise BuildFailed(f"could not write {relative(target, project.root)}: "
-                              f"{outcome[1]}; the previous PDF was kept.")
+            _not_written(project, target, outcome[1])
         if outcome[0] == "interrupted":
             raise KeyboardInterrupt
         if outcome[0] == "bug":
@@ -268,7 +287,7 @@ def _joining(connection) -> None:
                 # The next attempt (the plan before was wrong) starts again; a plan that
                 # changed within an attempt, from the first part that is not the same.
                 if message[0] != attempt or added != message[1][:len(added)]:
-                    joiner.files.close()
+                    joiner.close()
                     joiner, added = assemble.Joiner(), []
                 if message[0] != attempt:
                     known = {}
@@ -278,16 +297,8 @@ def _joining(connection) -> None:
                 if part_attempt == attempt:
                     known[(index, part)] = piece
             else:
-                pieces, temp, bleed_mm, fonts, root, label = message
-                if joiner.pieces != pieces[:len(joiner.pieces)]:
-                    joiner.files.close()
-                    joiner = assemble.Joiner()
-                for piece in pieces[len(joiner.pieces):]:
-                    joiner.add(piece)
                 try:
-                    pages = joiner.write(temp, bleed_mm, fonts, root)
-                    outcome = ("done", pages, assemble.dangling_links(temp),
-                               preflight.describe(temp, label, {}))
+                    outcome = ("done", *_joined(joiner, *message))
                 except OSError as exc:
                     outcome = ("failed", exc.strerror or str(exc))
                 connection.send(outcome)
@@ -299,7 +310,7 @@ def _joining(connection) -> None:
     except Exception as exc:  # noqa: BLE001 - a bug, raised by the build
         connection.send(("bug", f"{type(exc).__name__}: {exc}"))
     finally:
-        joiner.files.close()
+        joiner.close()
 
 
 def _impose(project: Project, source: Path, temp: Path, sheet: str):
