@@ -12,6 +12,7 @@ import gc
 import multiprocessing
 import os
 import time
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, NoReturn
@@ -378,7 +379,7 @@ def lay_out_all(project: Project, editions: list[PdfEdition], photos: dict[str, 
     count = _count_job(project, stamp, base)
     counted, noted = _noted_plan(project.root)
     sizes = _last_sizes(project, editions, noted)
-    front_known = counted == count[3]
+    front_known = counted == count.laid.key
     done: dict[str, list] = {}
     measured = []
     joiners = joiners or {}
@@ -390,7 +391,7 @@ def lay_out_all(project: Project, editions: list[PdfEdition], photos: dict[str, 
 
         runner.listener = joinable
         if any("front" not in sizes[e.key] for e in editions):  # the first build
-            runner.add(("count",), count, urgent=True)
+            runner.add([("count",)], count, urgent=True)
             measured = runner.wait(("count",))
             for edition in editions:
                 sizes[edition.key]["front"] = measured[0].pages
@@ -406,8 +407,8 @@ def lay_out_all(project: Project, editions: list[PdfEdition], photos: dict[str, 
             def add(edition, index, part, numbers, urgent=False, attempt=attempt):
                 name = (attempt, edition.key, index, part)
                 if not runner.knows(name):
-                    runner.add(name, _job_for(project, edition, part, numbers, stamp,
-                                              photos[edition.key], base), urgent)
+                    runner.add([name], _job_for(project, edition, part, numbers, stamp,
+                                                photos[edition.key], base), urgent)
 
             while True:  # lay out what is ready; learn the back matter's lengths one by one
                 urgent, later, unknown = [], [], []
@@ -435,11 +436,18 @@ def lay_out_all(project: Project, editions: list[PdfEdition], photos: dict[str, 
                         urgent.append((-4, edition, 0, order[0], numbers))
                 for _, edition, index, part, numbers in sorted(urgent, key=lambda u: u[0]):
                     add(edition, index, part, numbers, urgent=True)
+                spreads: dict[str, list] = {}  # slug -> its part in each edition
                 for edition in todo:
                     order, numbers, _ = plans[edition.key]
                     for index, part in enumerate(order):
-                        if part is not None and part.kind == "spread":
-                            add(edition, index, part, numbers)
+                        name = (attempt, edition.key, index, part)
+                        if part is not None and part.kind == "spread" and \
+                                not runner.knows(name):
+                            spreads.setdefault(part.slug, []).append((name, edition, part,
+                                                                      numbers))
+                for wanted in spreads.values():  # in page order, both editions together
+                    for names, job in _spread_jobs(project, wanted, stamp, photos, base):
+                        runner.add(names, job)
                 many = runner.waiting() > 2 * runner.cores  # many spreads to lay out
                 for edition, index, part, numbers in sorted(later, key=lambda u: u[2].slug
                                                              != "oversigt"):
@@ -477,7 +485,7 @@ def lay_out_all(project: Project, editions: list[PdfEdition], photos: dict[str, 
     if missing:
         raise BuildFailed(f"the page numbers of the {missing[0].lower()} did not settle; "
                           "please report this with your entries")
-    cache.note(project.root, "plan", {"count": count[3], "sizes": noted | sizes})
+    cache.note(project.root, "plan", {"count": count.laid.key, "sizes": noted | sizes})
     return done, measured
 
 
@@ -529,20 +537,27 @@ def _assumed(sizes: dict[str, dict], key: str, keys: list[str]) -> dict[str, int
 def part_of(project: Project, edition: PdfEdition, part: parts.Part,
             helper: layout.Helper | None = None) -> parts.LaidOut:
     """One part, from the cache or laid out now, by helper if there is one (preview)."""
-    photos = _photos(project, edition, {part.slug}) if part.slug else {}
-    job = _job_for(project, edition, part, {}, created(project), photos,
-                   parts.fingerprint(project.root))
-    return _cached_or_laid_out(project, part, job, helper)
+    stamp, base = created(project), parts.fingerprint(project.root)
+    photos = {edition.key: _photos(project, edition, {part.slug}) if part.slug else {}}
+    if part.kind == "spread":  # as the build lays it out (see _spread_jobs)
+        ((_, job),) = _spread_jobs(project, [(None, edition, part, {})], stamp, photos, base)
+    else:
+        job = _job_for(project, edition, part, {}, stamp, photos[edition.key], base)
+    return _cached_or_laid_out(project, job, helper)
 
 
-def _cached_or_laid_out(project: Project, part: parts.Part, job: tuple,
+def _cached_or_laid_out(project: Project, job: layout.Job,
                         helper: layout.Helper | None) -> parts.LaidOut:
-    hit = parts.cached(project.root, job[3])
+    """The one PDF job writes, from the cache or laid out now."""
+    (output,) = job.written
+    hit = parts.cached(project.root, output.key)
     if hit is not None:
         return hit
     if helper:
-        return helper.lay_out(project.root, _shown(project, part), job)
-    return layout.lay_out(project.root, _shown(project, part), *job)
+        (laid,) = helper.lay_out(project.root, _shown(project, job.part), job)
+    else:
+        (laid,) = layout.lay_out(project.root, _shown(project, job.part), job)
+    return laid
 
 
 def front_length(project: Project, helper: layout.Helper | None = None) -> int:
@@ -552,25 +567,59 @@ def front_length(project: Project, helper: layout.Helper | None = None) -> int:
     job = _count_job(project, created(project), parts.fingerprint(project.root))
     counted, noted = _noted_plan(project.root)
     lengths = [sizes["front"] for sizes in noted.values() if "front" in sizes]
-    if counted == job[3] and lengths:
+    if counted == job.laid.key and lengths:
         return lengths[0]
-    return _cached_or_laid_out(project, job[1], job, helper).pages
+    return _cached_or_laid_out(project, job, helper).pages
 
 
-def _count_job(project: Project, stamp: datetime.datetime, base: str) -> tuple:
+def _count_job(project: Project, stamp: datetime.datetime, base: str) -> layout.Job:
     """The front matter with blank page numbers in the download edition: its length
     before anything is numbered, and its address says whether the front matter changed."""
     edition = for_project(project.edition, project.root)[0]
     return _job_for(project, edition, parts.Part("front", 1), {}, stamp, {}, base)
 
 
-def _job_for(project, edition, part, numbers, stamp, photos, base) -> tuple:
-    """What a worker needs to lay out one part: the edition, the part, its HTML and cache
-    address, the date and the seed of the PDF's document id."""
+def _job_for(project, edition, part, numbers, stamp, photos, base) -> layout.Job:
+    """What a worker needs to lay out one part of one edition."""
+    return layout.Job.single(_output(project, edition, part, numbers, stamp, photos, base),
+                             part, stamp)
+
+
+def _output(project, edition, part, numbers, stamp, photos, base) -> layout.Output:
+    """One edition's PDF of a part: its HTML, cache address and the seed of its id."""
     seed = f"{output_name(project)}{edition.suffix}:{stamp.isoformat()}"
     html = parts.html_of(project, edition, part, numbers, stamp, photos)
-    return (edition, part, html, parts.address(project.root, html, edition, seed, base),
-            stamp, seed)
+    return layout.Output(edition, html, parts.address(project.root, html, edition, seed, base),
+                         seed)
+
+
+def _spread_jobs(project: Project, wanted: list[tuple], stamp: datetime.datetime,
+                 photos: dict[str, dict], base: str) -> list[tuple[list, layout.Job]]:
+    """The jobs for one spread in the editions wanted (name, edition, part, numbers), each
+    with the names of the PDFs it writes: one job for both editions, laid out as the print
+    edition has it, when the download edition can be drawn from that (layout.Job), and so
+    also when the print edition is not wanted (a spread of the download edition is the same
+    PDF whatever else is built); else one job per edition."""
+    outputs = {edition.key: (name, _output(project, edition, part, numbers, stamp,
+                                           photos[edition.key], base), part)
+               for name, edition, part, numbers in wanted}
+    if "download" in outputs:
+        name, download, part = outputs["download"]
+        printer = for_project(project.edition, project.root)[1]
+        named = [outputs["print"][0]] if "print" in outputs else []
+        printed, printed_part = (outputs["print"][1:] if named else
+                                 (_output(project, printer, part, {}, stamp, {}, base), part))
+        doc = next(d for d in project.entries if d.slug == part.slug)
+        photo = photos["download"].get(doc.slug)
+        originals = {(project.root / doc.entry.image.file).as_uri(): photo} if photo else {}
+        if printer.serves_download and printed_part == part and \
+                parts.twins(download.html, printed.html, originals):
+            twin = dataclasses.replace(
+                download, key=parts.twin_address(download.key, printed.key))
+            written = (printed, twin) if named else (twin,)
+            return [(named + [name], layout.Job(part, stamp, printed, written, originals))]
+    return [([name], layout.Job.single(output, part, stamp))
+            for name, output, part in outputs.values()]
 
 
 def plan(project: Project, edition: PdfEdition, sizes: dict[str, int]):
@@ -640,10 +689,9 @@ def _photos(project: Project, edition: PdfEdition,
 _PROJECT: Project | None = None  # the project a worker lays out (inherited through fork)
 
 
-def _job(edition, part, html, key, stamp, seed):
+def _job(job: layout.Job):
     """One part in a worker; a refused resource comes back as data, not as an exception."""
-    return layout.as_data(_PROJECT.root, _shown(_PROJECT, part), edition, part, html, key,
-                          stamp, seed)
+    return layout.as_data(_PROJECT.root, _shown(_PROJECT, job.part), job)
 
 
 def _shown(project: Project, part: parts.Part) -> dict[str, str | None]:
@@ -685,23 +733,32 @@ class _Runner:
         """Whether a part was added as name (done, being laid out or waiting)."""
         return name in self.names
 
-    def add(self, name, job: tuple, urgent: bool = False) -> None:
-        """Lay out job (see _job_for) as name, unless the cache has it; the workers start
-        on it at once if they have room, the urgent before the others."""
-        self.names.add(name)
-        hit = parts.cached(self.project.root, job[3])
-        if hit is not None:
-            self._done(name, hit)
+    def add(self, names: list, job: layout.Job, urgent: bool = False) -> None:
+        """Lay out job, whose PDFs are named names (one per job.written), unless the cache
+        has them; the workers start on it at once if they have room, the urgent before
+        the others."""
+        self.names.update(names)
+        left = []
+        for name, output in zip(names, job.written):
+            hit = parts.cached(self.project.root, output.key)
+            if hit is None:
+                left.append((name, output))
+            else:
+                self._done(name, hit)
+        if not left:
             return
-        (self.urgent if urgent else self.queue).append((name, job))
+        if len(left) < len(names):  # write only what the cache does not have
+            job = dataclasses.replace(job, written=tuple(output for _, output in left))
+        (self.urgent if urgent else self.queue).append(([name for name, _ in left], job))
         self._feed()
 
     def wait(self, *names) -> list[parts.LaidOut]:
         """The results of the named parts, feeding the workers while waiting."""
         while not all(name in self.done for name in names):
             if self.cores < 2:  # no workers: lay out here, in order
-                name, job = (self.urgent or self.queue).popleft()
-                self._done(name, layout.from_data(_job(*job)))
+                named, job = (self.urgent or self.queue).popleft()
+                for name, laid in zip(named, layout.from_data(_job(job))):
+                    self._done(name, laid)
                 continue
             self._feed()
             finished, _ = concurrent.futures.wait(
@@ -715,9 +772,10 @@ class _Runner:
 
     def drop(self, attempt: int) -> None:
         """Forget the waiting parts of a plan that turned out wrong."""
-        self.names -= {name for name, _ in (*self.urgent, *self.queue) if name[0] == attempt}
+        self.names -= {name for names, _ in (*self.urgent, *self.queue) for name in names
+                       if name[0] == attempt}
         self.urgent, self.queue = (collections.deque(item for item in queue
-                                                     if item[0][0] != attempt)
+                                                     if item[0][0][0] != attempt)
                                    for queue in (self.urgent, self.queue))
 
     def _feed(self) -> None:
@@ -730,12 +788,14 @@ class _Runner:
                 self.cores, mp_context=context, initializer=_worker_started)
         self._collect([future for future in self.running if future.done()])
         while (self.urgent or self.queue) and len(self.running) < 2 * self.cores:
-            name, job = (self.urgent or self.queue).popleft()
-            self.running[self.pool.submit(_job, *job)] = name
+            names, job = (self.urgent or self.queue).popleft()
+            self.running[self.pool.submit(_job, job)] = names
 
     def _collect(self, finished) -> None:
         for future in finished:
-            self._done(self.running.pop(future), layout.from_data(future.result()))
+            names = self.running.pop(future)
+            for name, laid in zip(names, layout.from_data(future.result())):
+                self._done(name, laid)
 
     def _done(self, name, laid: parts.LaidOut) -> None:
         self.done[name] = laid

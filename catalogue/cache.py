@@ -34,6 +34,20 @@ def key(*parts: bytes | str) -> str:
     return digest.hexdigest()
 
 
+_DIGESTS: dict[tuple, str] = {}
+
+
+def digest(path: Path) -> str:
+    """The SHA-256 of a file's bytes, read once per process while the file stays as it
+    is (a build asks for a photo's twice: for its downsampled copy, and for the print
+    edition's address)."""
+    status = path.stat()
+    known = (str(path), status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
+    if known not in _DIGESTS:
+        _DIGESTS[known] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return _DIGESTS[known]
+
+
 @functools.lru_cache(maxsize=None)
 def code(*distributions: str) -> str:
     """This package's code and data, and the versions of the named distributions, as one
@@ -55,7 +69,7 @@ def downsampled_path(root: Path, source: Path, max_size: tuple[int, int],
     """Where downsampled() keeps its copy of source: named by the photo's bytes and the
     options, so the name alone says what it holds (a part's cache address uses it)."""
     suffix = ".png" if source.suffix.lower() == ".png" else ".jpg"
-    name = key(source.read_bytes(), repr(max_size), str(quality))
+    name = key(digest(source), repr(max_size), str(quality))
     return root / FOLDER / "images" / f"{name}{suffix}"
 
 

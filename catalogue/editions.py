@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,6 +23,9 @@ class PdfEdition:
     bleed_box_mm: float | None = None  # set the PDF BleedBox after writing (see print_edition)
     photo_size: tuple[int, int] | None = None  # downsample photos to cover this (pixels)
     photo_quality: int = 80
+    # Its spreads' layout serves the download edition too (layout.Job): its page CSS
+    # changes only the bleed, which pdf.as_download takes away again.
+    serves_download: bool = False
 
 
 # The download edition: tagged PDF/UA-1 for screen readers (UA-1 rather than UA-2 because
@@ -58,9 +62,14 @@ def print_edition(settings: PrintSettings, project_root: Path) -> PdfEdition:
         options["pdf_variant"] = "pdf/x-4"
     fix_box = settings.bleed_mm if settings.crop_marks or settings.bleed_mm > 3.5 else None
     return PdfEdition(key="print", label="Trykudgave", suffix="-tryk", options=options,
-                      page_css=css, bleed_box_mm=fix_box)
+                      page_css=css, bleed_box_mm=fix_box,
+                      serves_download=not settings.crop_marks and not settings.icc_profile)
 
 
 def for_project(edition: Edition, project_root: Path) -> tuple[PdfEdition, ...]:
-    """The editions one build writes, in order: download, then print."""
-    return (DOWNLOAD, print_edition(edition.print, project_root))
+    """The editions one build writes, in order: download, then print. The download
+    edition's artwork reaches as far past the trim as the print edition's (its pages cut
+    it off): the two editions have the same layout, so that one serves both (layout.Job)."""
+    bleed = f":root {{ --bleed: {edition.print.bleed_mm}mm !important; }}\n"
+    return (dataclasses.replace(DOWNLOAD, page_css=bleed),
+            print_edition(edition.print, project_root))

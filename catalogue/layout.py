@@ -71,18 +71,82 @@ class LaidOut:
                      tuple(tuple(b) for b in self.bookmarks))
 
 
-def lay_out(root: Path, shown: dict[str, str | None], edition: PdfEdition, part: Part,
-            html: str, key: str, created: datetime.datetime, seed: str) -> LaidOut:
-    """Lay out one part, check it, write its PDF into the cache under key. shown: the
-    part's entries, slug -> the file of its photo (None without one)."""
+@dataclass(frozen=True)
+class Output:
+    """One edition's PDF of a part: the edition, its HTML, its cache address, and the seed
+    of its document id."""
+
+    edition: PdfEdition
+    html: str
+    key: str
+    seed: str
+
+
+@dataclass(frozen=True)
+class Job:
+    """One part, laid out once, and the PDFs written from that layout.
+
+    laid: the edition whose HTML is laid out. written: the PDFs to write, in this order:
+    laid's own, and a spread of the download edition drawn from the print edition's layout
+    (see pdf.as_download; photos maps the print edition's photos to the download
+    edition's). The download edition's spread differs from the print edition's only in
+    what pdf.as_download changes, which moves nothing on the page (parts.twins checks the
+    HTML), so one layout serves both: a spread costs the two editions one layout and two
+    writes instead of two of each.
+    """
+
+    part: Part
+    created: datetime.datetime
+    laid: Output
+    written: tuple[Output, ...]
+    photos: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def single(cls, output: Output, part: Part, created: datetime.datetime) -> Job:
+        return cls(part, created, output, (output,))
+
+
+def lay_out(root: Path, shown: dict[str, str | None], job: Job) -> list[LaidOut]:
+    """Lay out one part, check it, write its PDF(s) into the cache (one per output of
+    job.written, in order). shown: the part's entries, slug -> the file of its photo
+    (None without one)."""
     from . import pdf  # WeasyPrint only when there is something to lay out
 
-    if edition.photo_size:  # the downsampled copy the HTML points to (cache.py)
-        for photo in filter(None, shown.values()):
-            cache.downsampled(root, root / photo, edition.photo_size, edition.photo_quality)
-    with pdf.collect_warnings() as messages:
-        document = pdf.render(html, root, readable_roots(root), edition.page_css,
-                              **edition.options)
+    roots = readable_roots(root)
+    for output in job.written:
+        if output.edition.photo_size:  # the downsampled copy the HTML points to (cache.py)
+            for photo in filter(None, shown.values()):
+                cache.downsampled(root, root / photo, output.edition.photo_size,
+                                  output.edition.photo_quality)
+    laid = job.laid.edition
+    with pdf.collect_warnings() as said:
+        document = pdf.render(job.laid.html, root, roots, laid.page_css, **laid.options)
+    results = []
+    for output in job.written:
+        if output.edition.key != laid.key:
+            # The spread as the download edition has it, from the print edition's layout;
+            # laid out on its own when that layout ran over its two pages (the print-only
+            # part may be what ran over) or has something after a print-only element.
+            with pdf.collect_warnings() as more:
+                derived = len(document.pages) == 2 and pdf.as_download(document, job.photos,
+                                                                        roots)
+            said += more
+            if not derived:
+                with pdf.collect_warnings() as said:
+                    document = pdf.render(output.html, root, roots, output.edition.page_css,
+                                          **output.edition.options)
+        results.append(_written(root, shown, document, output, job.part, job.created,
+                                list(said)))
+    return results
+
+
+def _written(root: Path, shown: dict[str, str | None], document, output: Output, part: Part,
+             created: datetime.datetime, messages: list[str]) -> LaidOut:
+    """Check the laid-out part and write output's PDF into the cache."""
+    from . import pdf
+
+    edition = output.edition
+    with pdf.collect_warnings() as said:
         shift = part.first_page - 1  # page in this document -> page in the catalogue
         fits = [dataclasses.replace(f, start=f.start + shift, end=f.end + shift)
                 for f in check.measure(document, list(shown))]
@@ -102,17 +166,17 @@ def lay_out(root: Path, shown: dict[str, str | None], edition: PdfEdition, part:
                      for number, page in enumerate(document.pages)
                      for level, label, (x, y), state in page.bookmarks]
         folder = root / cache.FOLDER / FOLDER
-        target = folder / f"{key}.pdf"
+        target = folder / f"{output.key}.pdf"
         try:
             with atomic_target(target) as temp:
-                _write(document, temp, edition, created, seed)
+                _write(document, temp, edition, created, output.seed)
             data = target.read_bytes()
             facts = LaidOut(str(target), len(document.pages), anchors, bookmarks,
                             [dataclasses.asdict(f) for f in fits],
-                            [dataclasses.asdict(p) for p in photos], list(messages))
+                            [dataclasses.asdict(p) for p in photos], messages + said)
             record = dataclasses.asdict(facts) | {"sha256": hashlib.sha256(data).hexdigest()}
             del record["pdf"]
-            with atomic_target(folder / f"{key}.json") as temp:
+            with atomic_target(folder / f"{output.key}.json") as temp:
                 temp.write_text(json.dumps(record, ensure_ascii=False), "utf-8")
         except OSError as exc:
             raise BuildFailed(f"could not write {relative(target, root)}: "
@@ -127,6 +191,7 @@ def _write(document, temp: Path, edition: PdfEdition, created: datetime.datetime
 
     saved = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(created.timetuple()))
+    document.fonts = {}  # the glyphs of this PDF only, not of one written before from it
     try:
         with pdf.stable_document_id(seed):
             document.write_pdf(temp, **edition.options)
@@ -137,16 +202,16 @@ def _write(document, temp: Path, edition: PdfEdition, created: datetime.datetime
             os.environ["SOURCE_DATE_EPOCH"] = saved
 
 
-def as_data(root: Path, shown: dict, *job) -> LaidOut | tuple:
+def as_data(root: Path, shown: dict, job: Job) -> list[LaidOut] | tuple:
     """lay_out, with a refused resource or a failed write as data (message, problems): what
     a worker process sends back."""
     try:
-        return lay_out(root, shown, *job)
+        return lay_out(root, shown, job)
     except BuildFailed as failure:
         return (str(failure), failure.problems)
 
 
-def from_data(outcome: LaidOut | tuple) -> LaidOut:
+def from_data(outcome: list[LaidOut] | tuple) -> list[LaidOut]:
     """What as_data made of a part, raised again as BuildFailed where it failed."""
     if isinstance(outcome, tuple):
         raise BuildFailed(*outcome)
@@ -187,13 +252,13 @@ class Helper:
         self.process.kill()
         self.process.join()
 
-    def lay_out(self, root: Path, shown: dict[str, str | None], job: tuple) -> LaidOut:
-        """lay_out(root, shown, *job) in the helper."""
+    def lay_out(self, root: Path, shown: dict[str, str | None], job: Job) -> list[LaidOut]:
+        """lay_out(root, shown, job) in the helper."""
         try:
             self.connection.send((shown, job))  # the helper knows its root
             outcome = self.connection.recv()
         except (EOFError, OSError):
-            outcome = as_data(root, shown, *job)
+            outcome = as_data(root, shown, job)
         if isinstance(outcome, str):  # a bug in the helper, said in this process
             raise RuntimeError(outcome)
         return from_data(outcome)
@@ -211,7 +276,7 @@ def _help(connection, root: Path) -> None:
         while True:
             shown, job = connection.recv()
             try:
-                outcome = as_data(root, shown, *job)
+                outcome = as_data(root, shown, job)
             except Exception as exc:  # noqa: BLE001 - a bug, reported by the caller
                 outcome = f"{type(exc).__name__}: {exc}"
             connection.send(outcome)

@@ -29,6 +29,9 @@ from .load import Project
 from .paths import layouts_dir
 
 _FILE_URL = re.compile(r"file://[^\"')\s]+")
+# An element the print edition alone shows, with its line (see pdf.as_download).
+_PRINT_ONLY = re.compile(r'[ \t]*<([a-z][a-z0-9]*)\b[^>]*\bdata-edition="print"[^>]*>.*?</\1>\n?',
+                         re.S)
 _CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)")
 
 
@@ -75,12 +78,27 @@ def address(root: Path, html: str, edition: PdfEdition, seed: str, base: str) ->
         if path.is_relative_to(made):
             continue  # a cached copy (a downsampled photo): its name says what it holds
         try:
-            files.append(f"{url}:{hashlib.sha256(path.read_bytes()).hexdigest()}")
+            files.append(f"{url}:{cache.digest(path)}")
         except OSError:
             files.append(f"{url}:missing")  # the render will say what is wrong
     digest = cache.key(html, edition.page_css, repr(sorted(edition.options.items())), seed,
                        base, *files)
     return f"{edition.key}-{digest}"  # the edition in the name: see prune
+
+
+def twins(download: str, printed: str, photos: dict[str, str]) -> bool:
+    """Whether a spread's download edition is its print edition without the print-only
+    elements and with the download edition's photos (photos: the print edition's address
+    -> the download edition's): then one layout serves both (layout.Job)."""
+    for original, copy in photos.items():
+        printed = printed.replace(original, copy)
+    return _PRINT_ONLY.sub("", printed) == download
+
+
+def twin_address(download: str, printed: str) -> str:
+    """The address of a download edition's spread drawn from the print edition's layout:
+    both parts' addresses, as both decide it."""
+    return f"download-{cache.key('twin', download, printed)}"
 
 
 def cached(root: Path, key: str) -> LaidOut | None:

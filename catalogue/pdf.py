@@ -189,6 +189,70 @@ def render(html: str, base_url: Path, roots: list[Path], page_css: str = "",
         raise BuildFailed(f"the layout could not be rendered: {exc}") from None
 
 
+def as_download(document: weasyprint.Document, photos: dict[str, str],
+                roots: list[Path]) -> bool:
+    """Turn a print edition's laid-out spread into the download edition's, in place:
+    without the print-only elements (data-edition="print": the QR code), with the download
+    edition's photos (photos: the print edition's address -> the download edition's) and
+    without bleed. Nothing on the page moves: a print-only element must end the box it is
+    in (the QR code ends the sidebar). Where one does not, False, and nothing is changed.
+
+    The two editions' spreads are the same pages (DESIGN.md); WeasyPrint's layout is most
+    of a spread's cost, and this saves the second one. The result is the PDF the download
+    edition's own HTML gives (tests/test_parts.py compares them byte for byte).
+    """
+    from weasyprint.anchors import gather_anchors
+    from weasyprint.images import get_image_from_uri
+
+    cut, swap = [], []
+    for page in document.pages:
+        for box in _boxes(page._page_box):
+            children = getattr(box, "children", None) or []
+            kept = [child for child in children if not _print_only(child, box)]
+            if len(kept) < len(children):
+                if children[:len(kept)] != kept:
+                    return False  # something follows a print-only element: it would move
+                cut.append((box, kept))
+            replacement = getattr(box, "replacement", None)
+            if replacement is not None and box.element is not None:
+                copy = photos.get(box.element.get("src"))
+                if copy is not None:
+                    swap.append((box, copy))
+    fetcher = SandboxFetcher(roots)
+    try:
+        images = [(box, get_image_from_uri(cache={}, url_fetcher=fetcher,
+                                           options=weasyprint.DEFAULT_OPTIONS, url=copy,
+                                           orientation=box.style["image_orientation"]))
+                  for box, copy in swap]
+    except FatalURLFetchingError as exc:
+        raise BuildFailed(f"the layout could not be rendered: {exc}") from None
+    if any(image is None for _, image in images):
+        return False  # said by WeasyPrint; the download edition's own layout says it again
+    for box, image in images:
+        box.replacement = image
+    for box, kept in cut:
+        box.children = kept
+    for page in document.pages:
+        page.bleed = dict.fromkeys(page.bleed, 0)
+        page.anchors, page.links, page.bookmarks, page.forms = {}, [], [], {None: []}
+        gather_anchors(page._page_box, page.anchors, page.links, page.bookmarks, page.forms)
+    return True
+
+
+def _boxes(box):
+    """A laid-out box and every box in it."""
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _boxes(child)
+
+
+def _print_only(box, parent) -> bool:
+    """Whether box is the box of a print-only element (not a box inside one)."""
+    element = getattr(box, "element", None)
+    return (element is not None and element is not getattr(parent, "element", None)
+            and element.get("data-edition") == "print")
+
+
 _STYLESHEETS: dict[tuple, tuple] = {}
 
 

@@ -12,7 +12,7 @@ from PIL import Image
 
 from . import check
 from .build import check_only, front_length, part_of, plan
-from .editions import DOWNLOAD
+from .editions import for_project
 from .errors import CatalogueError, relative
 from .files import atomic_target
 from .layout import Helper
@@ -24,7 +24,8 @@ from .proof import page_images
 
 def first_page_of(project: Project, slug: str, helper: Helper | None = None) -> int:
     """The page where a spread will start in the catalogue, as the build plans it."""
-    _, numbers = plan(project, DOWNLOAD, {"front": front_length(project, helper)})
+    download = for_project(project.edition, project.root)[0]
+    _, numbers = plan(project, download, {"front": front_length(project, helper)})
     return numbers[slug]
 
 
@@ -51,7 +52,8 @@ def _preview(root: Path, slug: str, say: Callable[[str], None],
     first = first_page_of(project, slug, helper)
     # The spread exactly as the download edition will have it (the same cached part: a
     # build after a preview does not lay it out again), with every page it fills.
-    laid = part_of(project, DOWNLOAD, Part("spread", first, slug), helper)
+    download = for_project(project.edition, project.root)[0]
+    laid = part_of(project, download, Part("spread", first, slug), helper)
     subset = dataclasses.replace(project, entries=[doc])
     for problem in check.fit_problems(fits_of([laid]), subset, strict=False):
         say(str(problem))

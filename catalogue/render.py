@@ -57,11 +57,13 @@ def _typeset_text_tokens(state) -> None:
 _MD = _markdown()
 
 
+@functools.lru_cache(maxsize=4096)  # each edition renders the same texts
 def markdown(text: str | None) -> Markup:
     """Body text in the Markdown subset -> HTML; raw HTML is shown as text."""
     return Markup(_MD.render(text or ""))
 
 
+@functools.lru_cache(maxsize=4096)
 def inline(text: str | None) -> Markup:
     """One line of text (lead, advice, labels) with typography but no paragraphs."""
     return Markup(_MD.renderInline(" ".join((text or "").split())))
@@ -71,7 +73,7 @@ def qr_code(root: Path, url: str, colour: str = "#000000") -> Markup:
     """A QR code for url as inline vector SVG (scaled by CSS), for the printed page; kept in
     the project's cache (encoding one takes about 6 ms, most of it choosing the mask, and
     every build renders the print edition's hundred spreads to know their addresses)."""
-    kept = root / cache.FOLDER / "qr" / cache.key("qr", url, colour, version("segno"))
+    kept = root / cache.FOLDER / "qr" / cache.key("qr", url, colour, _version("segno"))
     svg = cache.kept(kept)
     if svg is None:
         import segno  # the print edition's spreads only
@@ -81,6 +83,9 @@ def qr_code(root: Path, url: str, colour: str = "#000000") -> Markup:
                               lineclass=None).encode()
         cache.keep(kept, svg)
     return Markup(svg.decode())
+
+
+_version = functools.lru_cache(maxsize=None)(version)  # it reads the installed metadata
 
 
 def tint(colour: str, amount: float = 0.14) -> str:

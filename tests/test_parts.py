@@ -416,3 +416,154 @@ def test_a_damaged_plan_note_is_only_a_wrong_guess(project, tmp_path, note):
     (project / ".cache" / "notes" / "plan.json").write_text(note, "utf-8")
     shutil.rmtree(project / ".cache" / "parts")
     assert _pdf(project, "download", tmp_path / "again") == clean
+
+
+# One layout for both editions' spreads (layout.Job, pdf.as_download).
+
+def _without_twins(monkeypatch) -> None:
+    """Every spread of the download edition laid out from its own HTML, as before."""
+    import dataclasses
+
+    from catalogue import editions
+
+    real = editions.print_edition
+    monkeypatch.setattr(editions, "print_edition", lambda *a: dataclasses.replace(
+        real(*a), serves_download=False))
+
+
+def _drawn(monkeypatch) -> dict[str, bool]:
+    """What pdf.as_download answered, per spread (one core: every part in this process)."""
+    from catalogue import pdf
+
+    answers: dict[str, bool] = {}
+    real = pdf.as_download
+
+    def spy(document, photos, roots):
+        answer = real(document, photos, roots)
+        slugs = {box.element.get("id") for page in document.pages
+                 for box in pdf._boxes(page._page_box)
+                 if getattr(box, "element", None) is not None
+                 and box.element.get("class") == "spread-end"}
+        for name in slugs:
+            answers[name.removesuffix("-end")] = answer
+        return answer
+
+    monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0})
+    monkeypatch.setattr(pdf, "as_download", spy)
+    return answers
+
+
+def _shape(path: Path) -> dict:
+    """What a reader of the PDF gets, object numbers aside: every page's drawing, boxes,
+    resources and links, the structure tree, the bookmarks, and the named destinations
+    (of a spread's invisible end marker only the page: it sits below the lowest column, and
+    in the print edition's layout that may be the column with the QR code)."""
+    import pikepdf
+
+    def plain(obj, seen):
+        if isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream)):
+            if obj.is_indirect:
+                if obj.objgen in seen:
+                    return "(seen)"
+                seen = seen | {obj.objgen}
+            shape = {str(k): plain(v, seen) for k, v in obj.items()
+                     if k not in ("/Parent", "/P", "/Pg", "/Length")}
+            if isinstance(obj, pikepdf.Stream):
+                shape["data"] = obj.read_raw_bytes()
+            return shape
+        if isinstance(obj, pikepdf.Array):
+            return [plain(v, seen) for v in obj]
+        return repr(obj)
+
+    with pikepdf.open(path) as pdf:
+        pages = {page.objgen: number for number, page in enumerate(pdf.pages)}
+        dests = {}
+        for name, dest in pikepdf.NameTree(pdf.Root.Names.Dests).items():
+            page = pages[dest[0].objgen]
+            dests[name] = page if name.endswith("-end") else (page, repr(list(dest)[1:]))
+        return {"pages": [plain(page.obj, set()) for page in pdf.pages], "dests": dests,
+                **{key: plain(pdf.Root[key], set())
+                   for key in ("/StructTreeRoot", "/Outlines") if key in pdf.Root}}
+
+
+def test_a_download_spread_drawn_from_the_print_layout_is_its_own(project, tmp_path,
+                                                                  monkeypatch):
+    """The download edition's spreads come from the print edition's layout, without the
+    QR code, with their own photos and without bleed: the same PDF as laid out on their
+    own. A spread that runs over its two pages is laid out on its own (the QR code may be
+    what ran over)."""
+    long = ROOT / "tests" / "fixtures" / "hostile" / "long-about.yaml"
+    shutil.copy(long, project / "entries" / "aaa-lang.yaml")
+    drawn = _drawn(monkeypatch)
+    twins = build(project, say=lambda m: None, output=tmp_path / "twins", only={"download"})
+    assert drawn == {"greenlab-skive": True, "carbon-20": True}  # not the long one
+    shutil.rmtree(project / ".cache")  # the same folder: photos are named by address
+    _without_twins(monkeypatch)
+    drawn.clear()
+    alone = build(project, say=lambda m: None, output=tmp_path / "own", only={"download"})
+    assert not drawn
+    paths = [result.written[0].path for result in (twins, alone)]
+    assert _shape(paths[0]) == _shape(paths[1])
+    import pypdf
+
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(paths[0]).pages)
+    assert "Scan koden" not in text and "GreenLab" in text
+
+
+def test_after_a_print_only_element_the_download_spread_is_laid_out_on_its_own(
+        project, tmp_path, monkeypatch):
+    """Drawn without it, what follows a print-only element would keep its place below a
+    gap: such a spread is laid out from the download edition's own HTML."""
+    spread = project / "layouts" / "spread.html.j2"
+    text = spread.read_text("utf-8")
+    end = text.index("{% endif %}", text.index('data-edition="print"')) + len("{% endif %}")
+    spread.write_text(text[:end] + '\n      <p class="after">Efter koden</p>' + text[end:],
+                      "utf-8")
+    drawn = _drawn(monkeypatch)
+    result = build(project, say=lambda m: None, output=tmp_path / "a", only={"download"})
+    assert drawn and not any(drawn.values())
+    import pypdf
+
+    text = " ".join(page.extract_text() for page in
+                    pypdf.PdfReader(result.written[0].path).pages)
+    assert "Efter koden" in text and "Scan koden" not in text
+    shutil.rmtree(project / ".cache")
+    _without_twins(monkeypatch)
+    alone = build(project, say=lambda m: None, output=tmp_path / "own", only={"download"})
+    assert _shape(result.written[0].path) == _shape(alone.written[0].path)
+
+
+def test_the_download_edition_alone_is_the_download_edition_of_a_full_build(project,
+                                                                            tmp_path):
+    """Built alone, the download edition still lays out its spreads as the print edition
+    has them (and writes only its own PDFs): the same bytes either way."""
+    alone = _pdf(project, "download", tmp_path / "alone")
+    print_parts = list((project / ".cache" / "parts").glob("print-*.pdf"))
+    assert not print_parts
+    shutil.rmtree(project / ".cache")
+    result = build(project, say=lambda m: None, output=tmp_path / "full")
+    (download,) = [w for w in result.written if w.path.name.endswith("2026.pdf")]
+    assert download.path.read_bytes() == alone
+
+
+@pytest.mark.parametrize("setting", [{"crop_marks": True}, {"bleed_mm": 5}])
+def test_only_a_print_edition_that_changes_nothing_but_its_bleed_serves_both(project,
+                                                                           setting):
+    """Crop marks are drawn on the page (and an ICC profile changes the ink): then each
+    edition lays out its own spreads. A wider bleed reaches as far in both editions."""
+    from catalogue import build as recipe
+    from catalogue.load import load_project
+
+    config = project / "catalogue.yaml"
+    data = yaml.safe_load(config.read_text("utf-8"))
+    data.setdefault("print", {}).update(setting)
+    config.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    loaded = load_project(project)
+    editions = recipe.for_project(loaded.edition, loaded.root)
+    photos = {e.key: recipe._photos(loaded, e) for e in editions}
+    order, numbers = recipe.plan(loaded, editions[0], {"front": 7})
+    part = next(p for p in order if p is not None and p.kind == "spread")
+    wanted = [(e.key, e, part, numbers) for e in editions]
+    jobs = recipe._spread_jobs(loaded, wanted, recipe.created(loaded), photos,
+                               recipe.parts.fingerprint(loaded.root))
+    assert len(jobs) == (2 if "crop_marks" in setting else 1)
