@@ -68,23 +68,31 @@ def build(root: Path, strict: bool = False, say: Say = print,
     A3 sheets (print shop) and A5 pages on A4 sheets (office printer).
     """
     started = time.perf_counter()
-    # 1. Read and validate everything before anything is written.
-    project = check_only(root, strict, say)
-    result = Result(project, warnings=list(project.warnings))
-    output = output or project.root / "output"
-
-    # 2. Lay out every part of every edition: the slow part, in parallel processes, and
-    #    only for parts that changed since the last build (parts.py, cached by content).
-    editions = [e for e in for_project(project.edition, project.root)
-                if only is None or e.key in only]
-    say(f"Laying out {' and '.join(e.label.lower() for e in editions)}: "
-        f"{len(project.entries)} spread(s)")
-    photos = {e.key: _photos(project, e) for e in editions}
     with contextlib.ExitStack() as stack:
-        # Each edition's joiner adds the parts to its PDF while the others are laid out.
-        joiners = {e.key: stack.enter_context(_Joiner()) for e in editions
-                   if layout.cores() > 1}
-        laid, measured = lay_out_all(project, editions, photos, joiners)
+        # The processes that do the work start first and get ready (WeasyPrint, pikepdf)
+        # while this one validates: each edition's joiner, which adds the parts to its PDF
+        # while the others are laid out, and the workers, one per core (forked before the
+        # workers' pool starts its thread). A build that lays out nothing stops them.
+        joiners = {key: stack.enter_context(_Joiner()) for key in ("download", "print")
+                   if (only is None or key in only) and layout.cores() > 1}
+        runner = stack.enter_context(_Runner(root.resolve()))
+        runner.start()
+
+        # 1. Read and validate everything before anything is written.
+        project = check_only(root, strict, say)
+        result = Result(project, warnings=list(project.warnings))
+        output = output or project.root / "output"
+
+        # 2. Lay out every part of every edition: the slow part, in parallel processes,
+        #    and only for parts that changed since the last build (parts.py, cached by
+        #    content).
+        editions = [e for e in for_project(project.edition, project.root)
+                    if only is None or e.key in only]
+        say(f"Laying out {' and '.join(e.label.lower() for e in editions)}: "
+            f"{len(project.entries)} spread(s)")
+        photos = {e.key: _photos(project, e) for e in editions}
+        laid, measured = lay_out_all(project, editions, photos, joiners, runner)
+        runner.stop()
 
         # 3. Check the pages and join each edition's parts beside its target, the editions
         #    side by side, then the booklets side by side. The files move into place only
@@ -353,7 +361,7 @@ def _target(output: Path, project: Project, edition: PdfEdition) -> Path:
 
 
 def lay_out_all(project: Project, editions: list[PdfEdition], photos: dict[str, dict],
-                joiners: dict[str, _Joiner] | None = None):
+                joiners: dict[str, _Joiner] | None = None, runner: _Runner | None = None):
     """Every part of every edition, laid out (or taken from the cache), in page order.
 
     The plan numbers the parts from their lengths: the spreads at two pages, the front
@@ -383,7 +391,9 @@ def lay_out_all(project: Project, editions: list[PdfEdition], photos: dict[str, 
     done: dict[str, list] = {}
     measured = []
     joiners = joiners or {}
-    with _Runner(project) as runner:
+    with contextlib.ExitStack() as stack:
+        if runner is None:
+            runner = stack.enter_context(_Runner(project.root))
 
         def joinable(name, laid):  # a part of a plan: to its edition's joiner
             if len(name) == 4 and name[1] in joiners:
@@ -554,9 +564,9 @@ def _cached_or_laid_out(project: Project, job: layout.Job,
     if hit is not None:
         return hit
     if helper:
-        (laid,) = helper.lay_out(project.root, _shown(project, job.part), job)
+        (laid,) = helper.lay_out(project.root, job)
     else:
-        (laid,) = layout.lay_out(project.root, _shown(project, job.part), job)
+        (laid,) = layout.lay_out(project.root, job)
     return laid
 
 
@@ -582,7 +592,7 @@ def _count_job(project: Project, stamp: datetime.datetime, base: str) -> layout.
 def _job_for(project, edition, part, numbers, stamp, photos, base) -> layout.Job:
     """What a worker needs to lay out one part of one edition."""
     return layout.Job.single(_output(project, edition, part, numbers, stamp, photos, base),
-                             part, stamp)
+                             part, stamp, _shown(project, part))
 
 
 def _output(project, edition, part, numbers, stamp, photos, base) -> layout.Output:
@@ -617,8 +627,9 @@ def _spread_jobs(project: Project, wanted: list[tuple], stamp: datetime.datetime
             twin = dataclasses.replace(
                 download, key=parts.twin_address(download.key, printed.key))
             written = (printed, twin) if named else (twin,)
-            return [(named + [name], layout.Job(part, stamp, printed, written, originals))]
-    return [([name], layout.Job.single(output, part, stamp))
+            return [(named + [name], layout.Job(part, stamp, printed, written,
+                                                 _shown(project, part), originals))]
+    return [([name], layout.Job.single(output, part, stamp, _shown(project, part)))
             for name, output, part in outputs.values()]
 
 
@@ -686,12 +697,32 @@ def _photos(project: Project, edition: PdfEdition,
             if doc.entry.image and (slugs is None or doc.slug in slugs)}
 
 
-_PROJECT: Project | None = None  # the project a worker lays out (inherited through fork)
+_ROOT: Path | None = None  # the project a worker lays out (inherited through fork)
 
 
 def _job(job: layout.Job):
     """One part in a worker; a refused resource comes back as data, not as an exception."""
-    return layout.as_data(_PROJECT.root, _shown(_PROJECT, job.part), job)
+    _idle(False)
+    return layout.as_data(_ROOT, job)
+
+
+_IDLE = False
+
+
+def _idle(idle: bool) -> None:
+    """A worker starts as an idle-time process (Linux's SCHED_IDLE): it gets WeasyPrint
+    ready on a core the command leaves free, and a build that lays out nothing (warm)
+    loses no time to it. With its first part it runs as any process again (allowed
+    without privileges since Linux 2.6.39)."""
+    global _IDLE
+    if idle == _IDLE or not hasattr(os, "SCHED_IDLE"):
+        return
+    policy = os.SCHED_IDLE if idle else os.SCHED_OTHER
+    try:
+        os.sched_setscheduler(0, policy, os.sched_param(0))
+        _IDLE = idle
+    except OSError:
+        pass  # a system that does not allow it: the worker just starts as it is
 
 
 def _shown(project: Project, part: parts.Part) -> dict[str, str | None]:
@@ -710,9 +741,9 @@ class _Runner:
     whatever they replaced); nothing in it prints, so no terminal lock can hang it.
     """
 
-    def __init__(self, project: Project):
-        global _PROJECT
-        _PROJECT = self.project = project
+    def __init__(self, root: Path):
+        global _ROOT
+        _ROOT = self.root = root
         self.cores = layout.cores()
         self.pool = None
         self.urgent: collections.deque = collections.deque()  # first come, first laid out
@@ -726,8 +757,25 @@ class _Runner:
         return self
 
     def __exit__(self, *exc):
+        self.stop()
+
+    def start(self) -> None:
+        """Start the workers now: they get ready (_worker_started) before the first part."""
+        if self.cores > 1 and self.pool is None:
+            context = multiprocessing.get_context("fork")
+            self.pool = concurrent.futures.ProcessPoolExecutor(
+                self.cores, mp_context=context, initializer=_worker_started)
+            self.pool.submit(int)  # with fork, every worker starts with the first task
+
+    def stop(self) -> None:
+        """Stop the workers; one still getting ready is not waited for."""
         if self.pool is not None:
+            processes = list(getattr(self.pool, "_processes", {}).values())
+            if not self.running:
+                for process in processes:  # nothing left to lay out: no need to wait
+                    process.kill()
             self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
 
     def knows(self, name) -> bool:
         """Whether a part was added as name (done, being laid out or waiting)."""
@@ -740,7 +788,7 @@ class _Runner:
         self.names.update(names)
         left = []
         for name, output in zip(names, job.written):
-            hit = parts.cached(self.project.root, output.key)
+            hit = parts.cached(self.root, output.key)
             if hit is None:
                 left.append((name, output))
             else:
@@ -782,10 +830,7 @@ class _Runner:
         """Keep two parts per worker in the pool, the most urgent first."""
         if self.cores < 2:
             return
-        if self.pool is None:
-            context = multiprocessing.get_context("fork")
-            self.pool = concurrent.futures.ProcessPoolExecutor(
-                self.cores, mp_context=context, initializer=_worker_started)
+        self.start()
         self._collect([future for future in self.running if future.done()])
         while (self.urgent or self.queue) and len(self.running) < 2 * self.cores:
             names, job = (self.urgent or self.queue).popleft()
@@ -811,10 +856,11 @@ def _worker_started() -> None:
     never garbage, so the collector stops scanning it, and it runs less often. WeasyPrint
     makes millions of short-lived objects; measured over 40 spreads, the collector's time
     went from 21 ms to 8 ms a spread."""
+    _idle(True)  # the command comes first while it validates and plans (see _job)
     try:
         from . import pdf
 
-        pdf.ready(_PROJECT.root)
+        pdf.ready(_ROOT)
     except Exception:  # noqa: BLE001 - said again, as data, when a part is laid out
         pass
     gc.freeze()

@@ -99,23 +99,24 @@ class Job:
     created: datetime.datetime
     laid: Output
     written: tuple[Output, ...]
+    shown: dict[str, str | None]  # the part's entries: slug -> the file of its photo
     photos: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def single(cls, output: Output, part: Part, created: datetime.datetime) -> Job:
-        return cls(part, created, output, (output,))
+    def single(cls, output: Output, part: Part, created: datetime.datetime,
+               shown: dict[str, str | None]) -> Job:
+        return cls(part, created, output, (output,), shown)
 
 
-def lay_out(root: Path, shown: dict[str, str | None], job: Job) -> list[LaidOut]:
+def lay_out(root: Path, job: Job) -> list[LaidOut]:
     """Lay out one part, check it, write its PDF(s) into the cache (one per output of
-    job.written, in order). shown: the part's entries, slug -> the file of its photo
-    (None without one)."""
+    job.written, in order)."""
     from . import pdf  # WeasyPrint only when there is something to lay out
 
     roots = readable_roots(root)
     for output in job.written:
         if output.edition.photo_size:  # the downsampled copy the HTML points to (cache.py)
-            for photo in filter(None, shown.values()):
+            for photo in filter(None, job.shown.values()):
                 cache.downsampled(root, root / photo, output.edition.photo_size,
                                   output.edition.photo_quality)
     laid = job.laid.edition
@@ -135,7 +136,7 @@ def lay_out(root: Path, shown: dict[str, str | None], job: Job) -> list[LaidOut]
                 with pdf.collect_warnings() as said:
                     document = pdf.render(output.html, root, roots, output.edition.page_css,
                                           **output.edition.options)
-        results.append(_written(root, shown, document, output, job.part, job.created,
+        results.append(_written(root, job.shown, document, output, job.part, job.created,
                                 list(said)))
     return results
 
@@ -202,11 +203,11 @@ def _write(document, temp: Path, edition: PdfEdition, created: datetime.datetime
             os.environ["SOURCE_DATE_EPOCH"] = saved
 
 
-def as_data(root: Path, shown: dict, job: Job) -> list[LaidOut] | tuple:
+def as_data(root: Path, job: Job) -> list[LaidOut] | tuple:
     """lay_out, with a refused resource or a failed write as data (message, problems): what
     a worker process sends back."""
     try:
-        return lay_out(root, shown, job)
+        return lay_out(root, job)
     except BuildFailed as failure:
         return (str(failure), failure.problems)
 
@@ -252,13 +253,13 @@ class Helper:
         self.process.kill()
         self.process.join()
 
-    def lay_out(self, root: Path, shown: dict[str, str | None], job: Job) -> list[LaidOut]:
-        """lay_out(root, shown, job) in the helper."""
+    def lay_out(self, root: Path, job: Job) -> list[LaidOut]:
+        """lay_out(root, job) in the helper."""
         try:
-            self.connection.send((shown, job))  # the helper knows its root
+            self.connection.send(job)  # the helper knows its root
             outcome = self.connection.recv()
         except (EOFError, OSError):
-            outcome = as_data(root, shown, job)
+            outcome = as_data(root, job)
         if isinstance(outcome, str):  # a bug in the helper, said in this process
             raise RuntimeError(outcome)
         return from_data(outcome)
@@ -274,9 +275,9 @@ def _help(connection, root: Path) -> None:
         except Exception:  # noqa: BLE001 - said again, as data, when a part is laid out
             pass
         while True:
-            shown, job = connection.recv()
+            job = connection.recv()
             try:
-                outcome = as_data(root, shown, job)
+                outcome = as_data(root, job)
             except Exception as exc:  # noqa: BLE001 - a bug, reported by the caller
                 outcome = f"{type(exc).__name__}: {exc}"
             connection.send(outcome)
