@@ -194,7 +194,7 @@ def _write(document, temp: Path, edition: PdfEdition, created: datetime.datetime
     os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(created.timetuple()))
     document.fonts = {}  # the glyphs of this PDF only, not of one written before from it
     try:
-        with pdf.stable_document_id(seed):
+        with pdf.stable_document_id(seed), pdf.fonts_uncompressed():
             document.write_pdf(temp, **edition.options)
     finally:
         if saved is None:

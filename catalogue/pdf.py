@@ -302,6 +302,25 @@ def stable_document_id(seed: str):
         metadata.uuid4 = original
 
 
+@contextlib.contextmanager
+def fonts_uncompressed():
+    """A part's font subsets written as they are, not deflated: the join puts one subset of
+    each typeface in their place (subsets.py; pikepdf deflates what it keeps), so
+    compressing them was a tenth of the cost of writing a part (10 ms a spread)."""
+    from weasyprint import pdf as writer
+
+    real = writer.build_fonts_dictionary
+
+    def build_fonts_dictionary(pdf, fonts, compress, subset, options):
+        return real(pdf, fonts, False, subset, options)
+
+    writer.build_fonts_dictionary = build_fonts_dictionary
+    try:
+        yield
+    finally:
+        writer.build_fonts_dictionary = real
+
+
 def set_bleed_box(path: Path, bleed_mm: float) -> None:
     """Set every page's BleedBox to its TrimBox plus bleed_mm on each side, in place."""
     import pypdf
