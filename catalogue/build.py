@@ -378,7 +378,8 @@ def lay_out_all(project: Project, editions: list[PdfEdition], photos: dict[str, 
       print edition takes the download edition's lengths for its fillers when both are
       built, or waits for its own.
     photos: per edition, the addresses of its photos (see _photos). joiners: per edition,
-    the process that joins its parts, told the plan and every part as it comes.
+    the process that joins its parts, told the plan and every part as it comes. runner:
+    the workers, when the build started them before validating (else started here).
     Returns, per edition, its parts (LaidOut) in order, None where a blank page goes; and
     the parts laid out only to be measured (kept in the cache for the next build).
     """
@@ -737,7 +738,7 @@ class _Runner:
 
     At most one part per worker waits in the pool, so that an urgent part (the back matter,
     which the contents wait for) overtakes the queue of spreads. fork, not spawn: a worker
-    starts at once with the modules and the project loaded (and, in the tests, with
+    starts at once with the modules loaded (and, in the tests, with
     whatever they replaced); nothing in it prints, so no terminal lock can hang it.
     """
 
@@ -849,10 +850,10 @@ class _Runner:
 
 def _worker_started() -> None:
     """A worker gets ready to lay out: WeasyPrint imported, the stylesheet read with its
-    fonts (0.4 s). All workers start together (fork), so one that gets no part at once (while
-    the first build counts the front matter) is ready when the parts come.
+    fonts (0.4 s). All workers start together (fork) as the build starts, at idle priority
+    until their first part (_idle), so that they are ready when the parts come.
 
-    Fewer garbage collections in a worker: what it inherited (modules, the project) is
+    Fewer garbage collections in a worker: what it inherited (the modules) is
     never garbage, so the collector stops scanning it, and it runs less often. WeasyPrint
     makes millions of short-lived objects; measured over 40 spreads, the collector's time
     went from 21 ms to 8 ms a spread."""

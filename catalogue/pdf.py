@@ -199,7 +199,9 @@ def as_download(document: weasyprint.Document, photos: dict[str, str],
 
     The two editions' spreads are the same pages (DESIGN.md); WeasyPrint's layout is most
     of a spread's cost, and this saves the second one. The result is the PDF the download
-    edition's own HTML gives (tests/test_parts.py compares them byte for byte).
+    edition's own HTML gives: the same pages, resources, links, tags and destinations; only
+    the spread's invisible end marker may sit lower, below the QR code's column
+    (tests/test_parts.py).
     """
     from weasyprint.anchors import gather_anchors
     from weasyprint.images import get_image_from_uri
