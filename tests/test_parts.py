@@ -4,6 +4,7 @@ input that goes into a part makes it again, and a damaged cache entry is never u
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -567,3 +568,24 @@ def test_only_a_print_edition_that_changes_nothing_but_its_bleed_serves_both(pro
     jobs = recipe._spread_jobs(loaded, wanted, recipe.created(loaded), photos,
                                recipe.parts.fingerprint(loaded.root))
     assert len(jobs) == (2 if "crop_marks" in setting else 1)
+
+
+def test_the_workers_lay_out_at_normal_priority(project, tmp_path, monkeypatch):
+    """The workers get ready at idle priority while the build validates; a part laid out
+    at idle priority would crawl beside any other busy program, so every part is laid out
+    at normal priority (each says its worker's scheduling policy, as a message)."""
+    from catalogue import layout
+
+    monkeypatch.setattr(layout, "cores", lambda: 2)  # two workers, on any machine
+    real = layout.lay_out
+
+    def saying(root, job):
+        laid = real(root, job)
+        for part in laid:
+            part.messages.append(f"policy {os.sched_getscheduler(0)}")
+        return laid
+
+    monkeypatch.setattr(layout, "lay_out", saying)  # the workers are forked after this
+    result = build(project, say=lambda m: None, output=tmp_path / "out", only={"download"})
+    said = {str(w.message) for w in result.warnings if str(w.message).startswith("policy")}
+    assert said == {f"policy {os.SCHED_OTHER}"}
