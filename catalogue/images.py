@@ -71,7 +71,7 @@ def _remembered(root: Path, target: Path, file: str) -> str | None:
     every photo in full made `check` slow on a large catalogue."""
     if target.stat().st_size > MAX_FILE_BYTES:
         return problem(target, file)
-    marker = root / cache.FOLDER / "checked" / cache.key(target.read_bytes(), "photo-ok")
+    marker = root / cache.FOLDER / "checked" / cache.key(cache.digest(target), "photo-ok")
     if marker.is_file():
         return None
     found = problem(target, file)
