@@ -91,6 +91,7 @@ def build(root: Path, strict: bool = False, say: Say = print,
         say(f"Laying out {' and '.join(e.label.lower() for e in editions)}: "
             f"{len(project.entries)} spread(s)")
         photos = {e.key: _photos(project, e) for e in editions}
+        runner.meanwhile(_missing_photos(project, editions))
         laid, measured = lay_out_all(project, editions, photos, joiners, runner)
         runner.stop()
 
@@ -701,6 +702,30 @@ def _photos(project: Project, edition: PdfEdition,
 _ROOT: Path | None = None  # the project a worker lays out (inherited through fork)
 
 
+def _missing_photos(project: Project, editions: list[PdfEdition]) -> list[Callable]:
+    """The downsampled photos the cache lacks, in page order, as work for a worker that has
+    nothing else to do (see _Runner.meanwhile): on a first build, while one worker counts
+    the front matter, the other makes the first spreads' photos, which their parts then
+    find made (a part makes its photo itself when it is still missing)."""
+    return [functools.partial(cache.downsampled, project.root, source, edition.photo_size,
+                              edition.photo_quality)
+            for edition in editions if edition.photo_size
+            for source in (project.root / doc.entry.image.file for doc in project.entries
+                           if doc.entry.image)
+            if not cache.downsampled_path(project.root, source, edition.photo_size,
+                                          edition.photo_quality).exists()]
+
+
+def _spare(task: Callable) -> list:
+    """Spare work in a worker (see _Runner.meanwhile), at the priority the worker has: it
+    is never needed, so whatever goes wrong is left to the part that needs it to say."""
+    try:
+        task()
+    except Exception:  # noqa: BLE001 - said by the part that needs it
+        pass
+    return []
+
+
 def _job(job: layout.Job):
     """One part in a worker; a refused resource comes back as data, not as an exception."""
     _idle(False)
@@ -753,6 +778,7 @@ class _Runner:
         self.done: dict[object, parts.LaidOut] = {}
         self.listener: Callable[[object, parts.LaidOut], None] = lambda name, laid: None
         self.names: set = set()  # every part added, done or not
+        self.spare: collections.deque = collections.deque()  # see meanwhile
 
     def __enter__(self):
         return self
@@ -770,6 +796,7 @@ class _Runner:
 
     def stop(self) -> None:
         """Stop the workers; one still getting ready is not waited for."""
+        self.spare.clear()
         if self.pool is not None:
             processes = list(getattr(self.pool, "_processes", {}).values())
             if not self.running:
@@ -777,6 +804,12 @@ class _Runner:
                     process.kill()
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
+
+    def meanwhile(self, tasks: list[Callable]) -> None:
+        """Work a worker does when no part waits for one (see _spare), until the first
+        part that is not urgent comes: each task is short and may be left undone, so a
+        part never waits for it long."""
+        self.spare.extend(tasks)
 
     def knows(self, name) -> bool:
         """Whether a part was added as name (done, being laid out or waiting)."""
@@ -787,6 +820,8 @@ class _Runner:
         has them; the workers start on it at once if they have room, the urgent before
         the others."""
         self.names.update(names)
+        if not urgent:  # the spreads: they make their photos themselves, in page order
+            self.spare.clear()
         left = []
         for name, output in zip(names, job.written):
             hit = parts.cached(self.root, output.key)
@@ -828,7 +863,8 @@ class _Runner:
                                    for queue in (self.urgent, self.queue))
 
     def _feed(self) -> None:
-        """Keep two parts per worker in the pool, the most urgent first."""
+        """Keep two parts per worker in the pool, the most urgent first; when no part
+        waits, a spare task for each worker without a part."""
         if self.cores < 2:
             return
         self.start()
@@ -836,6 +872,9 @@ class _Runner:
         while (self.urgent or self.queue) and len(self.running) < 2 * self.cores:
             names, job = (self.urgent or self.queue).popleft()
             self.running[self.pool.submit(_job, job)] = names
+        while self.spare and not (self.urgent or self.queue) and \
+                len(self.running) < self.cores:
+            self.running[self.pool.submit(_spare, self.spare.popleft())] = []
 
     def _collect(self, finished) -> None:
         for future in finished:

@@ -589,3 +589,36 @@ def test_the_workers_lay_out_at_normal_priority(project, tmp_path, monkeypatch):
     result = build(project, say=lambda m: None, output=tmp_path / "out", only={"download"})
     said = {str(w.message) for w in result.warnings if str(w.message).startswith("policy")}
     assert said == {f"policy {os.SCHED_OTHER}"}
+
+
+def test_a_first_build_makes_the_photos_while_it_counts_the_front_matter(project, tmp_path,
+                                                                        monkeypatch):
+    """On a first build one worker counts the front matter before any spread can be laid
+    out; the other makes the downsampled photos meanwhile (spare work, at idle priority).
+    Here the count waits until the photo is made (or 20 s), and says whether it was."""
+    import time
+
+    from catalogue import cache, layout
+    from catalogue.editions import for_project
+    from catalogue.load import load_project
+
+    monkeypatch.setattr(layout, "cores", lambda: 2)  # two workers, on any machine
+    download = for_project(load_project(project).edition, project)[0]
+    photo = cache.downsampled_path(project, project / "images" / "foto.jpg",
+                                   download.photo_size, download.photo_quality)
+    real = layout.lay_out
+
+    def counting(root, job):
+        if job.part.kind == "front" and not (root / cache.FOLDER / "parts").exists():
+            started = time.monotonic()
+            while not photo.exists() and time.monotonic() - started < 20:
+                time.sleep(0.05)
+            with (tmp_path / "said").open("a") as said:
+                said.write(f"photo made while counting: {photo.exists()}\n")
+        return real(root, job)
+
+    monkeypatch.setattr(layout, "lay_out", counting)  # the workers are forked after this
+    result = build(project, say=lambda m: None, output=tmp_path / "out", only={"download"})
+    assert (tmp_path / "said").read_text().splitlines() == ["photo made while counting: True"]
+    assert (tmp_path / "out").joinpath(result.written[0].path.name).read_bytes() == \
+        _pdf(project, "download", tmp_path / "again")
