@@ -61,7 +61,7 @@ class _OpenArrays:
         return getattr(self._ffi, name)
 
     def new(self, cdecl, init=None):
-        if init is not None:
+        if init is not None and isinstance(cdecl, str):
             cdecl = self._SIZED.sub("[]", cdecl)
         return self._ffi.new(cdecl, init)
 
