@@ -75,6 +75,53 @@ def _subset_arrays_open() -> None:
 
 _subset_arrays_open()
 
+
+def _plain_properties_fast() -> None:
+    """WeasyPrint computes a property of an element's style when it is first asked for
+    (ComputedStyle.__missing__), always by its general path: the cascaded value, var(),
+    math, logical properties, the properties that depend on each other. Most properties
+    asked for (3,800 of 7,000 a spread) are none of that: not in the element's cascaded
+    values, so the initial value, or the parent's value for an inherited property. Those
+    are answered at once here, with what the general path returns; the rest take the
+    general path. Laying out and writing a spread about 4 % faster, the same bytes
+    (tests/test_parts.py compares both editions with WeasyPrint's own path). Only for the WeasyPrint this was read from (pyproject.toml pins it); with
+    any other version, WeasyPrint's own path alone."""
+    from weasyprint import __version__
+    from weasyprint.css import ComputedStyle
+    from weasyprint.css.computed_values import PHYSICAL_FUNCTIONS
+    from weasyprint.css.functions import check_math
+    from weasyprint.css.properties import INHERITED, INITIAL_NOT_COMPUTED, INITIAL_VALUES
+
+    general = ComputedStyle.__missing__
+    if __version__ != "70.0" or getattr(general, "plain_fast", False):
+        return
+    # Properties the general path treats specially even when nothing sets them.
+    special = frozenset({"float", "display", "position", "page", *PHYSICAL_FUNCTIONS,
+                         *INITIAL_NOT_COMPUTED,
+                         *(key for key in INITIAL_VALUES if key.startswith("text_decoration_"))})
+
+    def __missing__(self, key):
+        if key in self.cascaded or key in special or key[:2] == "__":
+            return general(self, key)
+        if key not in INHERITED:
+            value = self[key] = INITIAL_VALUES[key]
+            return value
+        parent = self.parent_style
+        if parent is None:
+            return general(self, key)
+        value = parent[key]
+        if check_math(value):  # the general path may warn of it
+            return general(self, key)
+        self[key] = value
+        return value
+
+    __missing__.plain_fast = True
+    __missing__.general = general
+    ComputedStyle.__missing__ = __missing__
+
+
+_plain_properties_fast()
+
 # What a render may read: our stylesheets, fonts, illustrations and photos. Nothing else:
 # no network, no data: URIs (the layouts and render.py generate none), no other file types.
 ALLOWED_SUFFIXES = {".css", ".otf", ".ttf", ".woff", ".woff2", ".svg", ".jpg", ".jpeg", ".png",

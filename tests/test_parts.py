@@ -625,3 +625,23 @@ def test_a_first_build_makes_the_photos_while_it_counts_the_front_matter(project
     monkeypatch.setattr(layout, "lay_out", real)
     monkeypatch.setattr(layout, "cores", lambda: 1)
     assert made == _pdf(project, "download", tmp_path / "again")
+
+
+def test_plain_properties_answered_at_once_are_what_weasyprint_would_compute(
+        project, tmp_path, monkeypatch):
+    """pdf.py answers the style properties nothing sets (the initial value, or the
+    parent's for an inherited one) without WeasyPrint's general path: both editions, every
+    kind of part, are the same bytes as with WeasyPrint's own path alone."""
+    from weasyprint.css import ComputedStyle
+
+    from catalogue import layout, pdf  # noqa: F401 - the workers inherit what is replaced
+
+    quick = ComputedStyle.__missing__
+    assert getattr(quick, "plain_fast", False)  # in effect in this process and its workers
+    monkeypatch.setattr(layout, "cores", lambda: 2)
+    fast = build(project, say=lambda m: None, output=tmp_path / "fast")
+    shutil.rmtree(project / ".cache")
+    monkeypatch.setattr(ComputedStyle, "__missing__", quick.general)
+    general = build(project, say=lambda m: None, output=tmp_path / "general")
+    for ours, theirs in zip(fast.written, general.written, strict=True):
+        assert ours.path.read_bytes() == theirs.path.read_bytes(), ours.path.name
