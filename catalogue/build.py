@@ -8,7 +8,6 @@ import concurrent.futures
 import contextlib
 import datetime
 import functools
-import gc
 import multiprocessing
 import os
 import time
@@ -18,7 +17,7 @@ from pathlib import Path
 from typing import Callable, NoReturn
 from urllib.parse import unquote, urlsplit
 
-from . import cache, check, layout, parts, preflight, render
+from . import cache, check, layout, parts, preflight, render, workers
 from .danish import slug
 from .editions import PdfEdition, for_project
 from .errors import BuildFailed, Problem, relative
@@ -71,8 +70,9 @@ def build(root: Path, strict: bool = False, say: Say = print,
     with contextlib.ExitStack() as stack:
         # The processes that do the work start first and get ready (WeasyPrint, pikepdf)
         # while this one validates: each edition's joiner, which adds the parts to its PDF
-        # while the others are laid out, and the workers, one per core (forked before the
-        # workers' pool starts its thread). A build that lays out nothing stops them.
+        # while the others are laid out, and the workers, one per core (workers.py; the
+        # command may have started them before it imported this module). A build that
+        # lays out nothing stops them.
         joiners = {key: stack.enter_context(_Joiner()) for key in ("download", "print")
                    if (only is None or key in only) and layout.cores() > 1}
         runner = stack.enter_context(_Runner(root.resolve()))
@@ -341,13 +341,13 @@ def _side_by_side(tasks: list[Callable]) -> list:
     in forked processes at the same time, one per core; in order here on one core.
     Joining a 100-entry catalogue takes about 0.5 s an edition, a booklet 0.35 s."""
     global _TASKS
-    workers = min(layout.cores(), len(tasks))
-    if workers < 2:
+    count = min(layout.cores(), len(tasks))
+    if count < 2:
         return [task() for task in tasks]
     _TASKS = tasks
     try:
         context = multiprocessing.get_context("fork")
-        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+        with concurrent.futures.ProcessPoolExecutor(count, mp_context=context) as pool:
             return list(pool.map(_task, range(len(tasks))))
     finally:
         _TASKS = []
@@ -699,9 +699,6 @@ def _photos(project: Project, edition: PdfEdition,
             if doc.entry.image and (slugs is None or doc.slug in slugs)}
 
 
-_ROOT: Path | None = None  # the project a worker lays out (inherited through fork)
-
-
 def _missing_photos(project: Project, editions: list[PdfEdition]) -> list[Callable]:
     """The downsampled photos the cache lacks, in page order, as work for a worker that has
     nothing else to do (see _Runner.meanwhile): on a first build, while one worker counts
@@ -716,41 +713,6 @@ def _missing_photos(project: Project, editions: list[PdfEdition]) -> list[Callab
                                           edition.photo_quality).exists()]
 
 
-def _spare(task: Callable) -> list:
-    """Spare work in a worker (see _Runner.meanwhile), at the priority the worker has: it
-    is never needed, so whatever goes wrong is left to the part that needs it to say."""
-    try:
-        task()
-    except Exception:  # noqa: BLE001 - said by the part that needs it
-        pass
-    return []
-
-
-def _job(job: layout.Job):
-    """One part in a worker; a refused resource comes back as data, not as an exception."""
-    _idle(False)
-    return layout.as_data(_ROOT, job)
-
-
-_IDLE = False
-
-
-def _idle(idle: bool) -> None:
-    """A worker starts as an idle-time process (Linux's SCHED_IDLE): it gets WeasyPrint
-    ready on a core the command leaves free, and a build that lays out nothing (warm)
-    loses no time to it. With its first part it runs as any process again (allowed
-    without privileges since Linux 2.6.39)."""
-    global _IDLE
-    if idle == _IDLE or not hasattr(os, "SCHED_IDLE"):
-        return
-    policy = os.SCHED_IDLE if idle else os.SCHED_OTHER
-    try:
-        os.sched_setscheduler(0, policy, os.sched_param(0))
-        _IDLE = idle
-    except OSError:
-        pass  # a system that does not allow it: the worker just starts as it is
-
-
 def _shown(project: Project, part: parts.Part) -> dict[str, str | None]:
     """The part's entries as its layout needs them: slug -> the file of its photo."""
     return {doc.slug: doc.entry.image.file if doc.entry.image else None
@@ -758,23 +720,20 @@ def _shown(project: Project, part: parts.Part) -> dict[str, str | None]:
 
 
 class _Runner:
-    """Lays out parts in worker processes, one per core, the most urgent first; takes a
-    part from the cache when it is there.
+    """Lays out parts in the worker processes (workers.py), one per core, the most urgent
+    first; takes a part from the cache when it is there.
 
-    At most one part per worker waits in the pool, so that an urgent part (the back matter,
-    which the contents wait for) overtakes the queue of spreads. fork, not spawn: a worker
-    starts at once with the modules loaded (and, in the tests, with
-    whatever they replaced); nothing in it prints, so no terminal lock can hang it.
+    At most two parts per worker are sent to the workers at a time, so that an urgent part
+    (the back matter, which the contents wait for) overtakes the queue of spreads.
     """
 
     def __init__(self, root: Path):
-        global _ROOT
-        _ROOT = self.root = root
+        self.root = root
         self.cores = layout.cores()
-        self.pool = None
+        self.pool: workers.Workers | None = None
         self.urgent: collections.deque = collections.deque()  # first come, first laid out
         self.queue: collections.deque = collections.deque()
-        self.running: dict[concurrent.futures.Future, object] = {}
+        self.running: dict[int, list] = {}  # task number -> the names it writes
         self.done: dict[object, parts.LaidOut] = {}
         self.listener: Callable[[object, parts.LaidOut], None] = lambda name, laid: None
         self.names: set = set()  # every part added, done or not
@@ -787,28 +746,23 @@ class _Runner:
         self.stop()
 
     def start(self) -> None:
-        """Start the workers now: they get ready (_worker_started) before the first part."""
+        """Start the workers now (or take the ones the command started): they get ready
+        before the first part comes."""
         if self.cores > 1 and self.pool is None:
-            context = multiprocessing.get_context("fork")
-            self.pool = concurrent.futures.ProcessPoolExecutor(
-                self.cores, mp_context=context, initializer=_worker_started)
-            self.pool.submit(int)  # with fork, every worker starts with the first task
+            self.pool = workers.taken(self.root, self.cores)
 
     def stop(self) -> None:
         """Stop the workers; one still getting ready is not waited for."""
         self.spare.clear()
         if self.pool is not None:
-            processes = list(getattr(self.pool, "_processes", {}).values())
-            if not self.running:
-                for process in processes:  # nothing left to lay out: no need to wait
-                    process.kill()
-            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool.stop(wait=bool(self.running))
             self.pool = None
+            self.running.clear()
 
     def meanwhile(self, tasks: list[Callable]) -> None:
-        """Work a worker does when no part waits for one (see _spare), until the first
-        part that is not urgent comes: each task is short and may be left undone, so a
-        part never waits for it long."""
+        """Work a worker does when no part waits for one (see workers.spare), until the
+        first part that is not urgent comes: each task is short and may be left undone, so
+        a part never waits for it long."""
         self.spare.extend(tasks)
 
     def knows(self, name) -> bool:
@@ -841,13 +795,13 @@ class _Runner:
         while not all(name in self.done for name in names):
             if self.cores < 2:  # no workers: lay out here, in order
                 named, job = (self.urgent or self.queue).popleft()
-                for name, laid in zip(named, layout.from_data(_job(job))):
+                for name, laid in zip(named, layout.from_data(layout.as_data(self.root, job))):
                     self._done(name, laid)
                 continue
             self._feed()
-            finished, _ = concurrent.futures.wait(
-                self.running, return_when=concurrent.futures.FIRST_COMPLETED)
-            self._collect(finished)
+            for number, outcome in self.pool.finished():
+                for name, laid in zip(self.running.pop(number), layout.from_data(outcome)):
+                    self._done(name, laid)
         return [self.done[name] for name in names]
 
     def waiting(self) -> int:
@@ -863,49 +817,21 @@ class _Runner:
                                    for queue in (self.urgent, self.queue))
 
     def _feed(self) -> None:
-        """Keep two parts per worker in the pool, the most urgent first; when no part
-        waits, a spare task for each worker without a part."""
+        """Keep two parts per worker sent, the most urgent first; when no part waits, a
+        spare task for each worker without a part."""
         if self.cores < 2:
             return
         self.start()
-        self._collect([future for future in self.running if future.done()])
         while (self.urgent or self.queue) and len(self.running) < 2 * self.cores:
             names, job = (self.urgent or self.queue).popleft()
-            self.running[self.pool.submit(_job, job)] = names
+            self.running[self.pool.submit(workers.job, job)] = names
         while self.spare and not (self.urgent or self.queue) and \
                 len(self.running) < self.cores:
-            self.running[self.pool.submit(_spare, self.spare.popleft())] = []
-
-    def _collect(self, finished) -> None:
-        for future in finished:
-            names = self.running.pop(future)
-            for name, laid in zip(names, layout.from_data(future.result())):
-                self._done(name, laid)
+            self.running[self.pool.submit(workers.spare, self.spare.popleft())] = []
 
     def _done(self, name, laid: parts.LaidOut) -> None:
         self.done[name] = laid
         self.listener(name, laid)
-
-
-def _worker_started() -> None:
-    """A worker gets ready to lay out: WeasyPrint imported, the stylesheet read with its
-    fonts (0.4 s). All workers start together (fork) as the build starts, at idle priority
-    until their first part (_idle), so that they are ready when the parts come.
-
-    Fewer garbage collections in a worker: what it inherited (the modules) is
-    never garbage, so the collector stops scanning it, and it runs less often. WeasyPrint
-    makes millions of short-lived objects; measured over 40 spreads, the collector's time
-    went from 21 ms to 8 ms a spread."""
-    _idle(True)  # the command comes first while it validates and plans (see _job)
-    layout.keep_freed_memory()
-    try:
-        from . import pdf
-
-        pdf.ready(_ROOT)
-    except Exception:  # noqa: BLE001 - said again, as data, when a part is laid out
-        pass
-    gc.freeze()
-    gc.set_threshold(20000, 50, 100)
 
 
 def _stop_on_warnings(strict: bool, messages: list[str], stage: str) -> None:

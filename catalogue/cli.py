@@ -102,6 +102,9 @@ def build(project: Path, strict: bool, editions: tuple[str, ...], booklet: bool)
     """Validate, lay out and write the catalogue PDFs to output/."""
     try:
         with _status(sys.stderr.isatty()) as say:
+            from . import workers
+
+            workers.start(project)  # before the imports below: see workers.py
             from .build import build as build_catalogue
 
             result = build_catalogue(project, strict, say=say, only=set(editions) or None,

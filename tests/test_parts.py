@@ -241,7 +241,7 @@ def test_one_core_lays_out_the_parts_here_and_gives_the_same_bytes(project, tmp_
     parallel = _pdf(project, "download", tmp_path / "a")
     shutil.rmtree(project / ".cache")
     monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0})  # a one-core machine
-    monkeypatch.setattr("concurrent.futures.ProcessPoolExecutor", None)  # no workers at all
+    monkeypatch.setattr("catalogue.workers.Workers", None)  # no workers at all
     assert _pdf(project, "download", tmp_path / "b") == parallel
 
 
