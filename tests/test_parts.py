@@ -645,3 +645,35 @@ def test_plain_properties_answered_at_once_are_what_weasyprint_would_compute(
     general = build(project, say=lambda m: None, output=tmp_path / "general")
     for ours, theirs in zip(fast.written, general.written, strict=True):
         assert ours.path.read_bytes() == theirs.path.read_bytes(), ours.path.name
+
+
+def test_every_property_answered_at_once_is_what_weasyprint_computes(monkeypatch):
+    """Every property of every box's style, on a page that sets logical properties, a
+    border style without a width, custom properties and inherited ones: the same with
+    pdf.py's quick answers as with WeasyPrint's general path alone."""
+    import weasyprint
+    from weasyprint.css import ComputedStyle
+    from weasyprint.css.properties import INITIAL_VALUES
+
+    from catalogue import pdf  # noqa: F401 - installs the quick answers
+
+    html = """<html lang="da"><body style="color: #123456; font-size: 11pt">
+      <div style="margin-inline-start: 7px; padding-block-end: 2px; border-top-style: solid;
+                  --gap: 3px">
+        <p style="border-left: var(--gap) dotted red; margin-block: 1em 2em">Tekst
+          <span style="letter-spacing: var(--gap)">og</span> <b>mere</b></p>
+        <ul><li>en</li><li style="margin-inline-end: 5%">to</li></ul>
+        <table><tr><td style="border-inline-start: 1px solid">celle</td></tr></table>
+      </div></body></html>"""
+
+    def every_value() -> list[str]:
+        document = weasyprint.HTML(string=html).render()
+        return [repr({key: box.style[key] for key in INITIAL_VALUES})
+                for page in document.pages for box in page._page_box.descendants()
+                if isinstance(box.style, ComputedStyle)]
+
+    quick = ComputedStyle.__missing__
+    assert getattr(quick, "plain_fast", False)
+    answered = every_value()
+    monkeypatch.setattr(ComputedStyle, "__missing__", quick.general)
+    assert answered == every_value()
