@@ -126,9 +126,11 @@ def _first_worker(root, tasks, results, take, give, stopping, lives) -> None:
 
     def end(signum, frame):
         for pid in children:
-            os.kill(pid, signal.SIGKILL)
-        for pid in children:
-            os.waitpid(pid, 0)
+            try:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            except OSError:
+                pass  # already gone
         os._exit(0)
 
     signal.signal(signal.SIGTERM, end)
@@ -259,11 +261,11 @@ def start(root: Path) -> None:
 
 
 def taken(root: Path, count: int) -> Workers:
-    """The workers start started for root, or new ones."""
+    """The workers that start started, if they are for root; else new ones."""
     global _STARTED
     started, _STARTED = _STARTED, None
     if started is not None and (started.root, started.count) == (root, count):
         return started
     if started is not None:
-        started.stop()
+        started.stop(wait=False)
     return Workers(root, count)

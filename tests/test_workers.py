@@ -123,3 +123,24 @@ def test_the_build_takes_the_workers_the_command_started(project, tmp_path, two_
     build(project, say=lambda m: None, output=tmp_path / "out", only={"download"})
     assert made == [(project.resolve(), 2)]
     assert workers._STARTED is None
+
+
+def test_workers_started_for_another_project_are_stopped_not_used(project, tmp_path,
+                                                                   two_cores, monkeypatch):
+    """Workers know their project (they read its stylesheet and fonts): a build of another
+    project stops them and starts its own."""
+    other = tmp_path / "other"
+    shutil.copytree(project, other)
+    made = []
+    real = workers.Workers.__init__
+
+    def counted(self, *args, **kwargs):
+        made.append(args)
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(workers.Workers, "__init__", counted)
+    workers.start(other)
+    started = workers._STARTED
+    build(project, say=lambda m: None, output=tmp_path / "out", only={"download"})
+    assert made == [(other.resolve(), 2), (project.resolve(), 2)]
+    assert not started._first.is_alive()
