@@ -31,6 +31,20 @@ def two_cores(monkeypatch):
     monkeypatch.setattr(layout, "cores", lambda: 2)  # two workers, on any machine
 
 
+@pytest.fixture
+def made(monkeypatch) -> list[tuple]:
+    """The workers started from now on: (root, count) of each."""
+    started = []
+    real = workers.Workers.__init__
+
+    def counted(self, *args, **kwargs):
+        started.append(args)
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(workers.Workers, "__init__", counted)
+    return started
+
+
 def _lines(path: Path) -> list[str]:
     return path.read_text().splitlines() if path.exists() else []
 
@@ -107,18 +121,9 @@ def test_a_worker_that_dies_is_an_error_not_a_hang(project, tmp_path, two_cores,
     assert not (tmp_path / "out").exists()
 
 
-def test_the_build_takes_the_workers_the_command_started(project, tmp_path, two_cores,
-                                                        monkeypatch):
+def test_the_build_takes_the_workers_the_command_started(project, tmp_path, two_cores, made):
     """`catalogue build` starts the workers before it imports what validates and renders;
     the build then uses those, it does not start others."""
-    made = []
-    real = workers.Workers.__init__
-
-    def counted(self, *args, **kwargs):
-        made.append(args)
-        real(self, *args, **kwargs)
-
-    monkeypatch.setattr(workers.Workers, "__init__", counted)
     workers.start(project)
     build(project, say=lambda m: None, output=tmp_path / "out", only={"download"})
     assert made == [(project.resolve(), 2)]
@@ -126,19 +131,11 @@ def test_the_build_takes_the_workers_the_command_started(project, tmp_path, two_
 
 
 def test_workers_started_for_another_project_are_stopped_not_used(project, tmp_path,
-                                                                   two_cores, monkeypatch):
+                                                                   two_cores, made):
     """Workers know their project (they read its stylesheet and fonts): a build of another
     project stops them and starts its own."""
     other = tmp_path / "other"
     shutil.copytree(project, other)
-    made = []
-    real = workers.Workers.__init__
-
-    def counted(self, *args, **kwargs):
-        made.append(args)
-        real(self, *args, **kwargs)
-
-    monkeypatch.setattr(workers.Workers, "__init__", counted)
     workers.start(other)
     started = workers._STARTED
     build(project, say=lambda m: None, output=tmp_path / "out", only={"download"})
