@@ -799,9 +799,7 @@ class _Runner:
                     self._done(name, laid)
                 continue
             self._feed()
-            for number, outcome in self.pool.finished():
-                for name, laid in zip(self.running.pop(number), layout.from_data(outcome)):
-                    self._done(name, laid)
+            self._collect(self.pool.finished())
         return [self.done[name] for name in names]
 
     def waiting(self) -> int:
@@ -822,12 +820,18 @@ class _Runner:
         if self.cores < 2:
             return
         self.start()
+        self._collect(self.pool.finished(wait=False))  # what is done makes room
         while (self.urgent or self.queue) and len(self.running) < 2 * self.cores:
             names, job = (self.urgent or self.queue).popleft()
             self.running[self.pool.submit(workers.job, job)] = names
         while self.spare and not (self.urgent or self.queue) and \
                 len(self.running) < self.cores:
             self.running[self.pool.submit(workers.spare, self.spare.popleft())] = []
+
+    def _collect(self, finished: list[tuple[int, object]]) -> None:
+        for number, outcome in finished:
+            for name, laid in zip(self.running.pop(number), layout.from_data(outcome)):
+                self._done(name, laid)
 
     def _done(self, name, laid: parts.LaidOut) -> None:
         self.done[name] = laid

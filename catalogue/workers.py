@@ -58,14 +58,14 @@ class Workers:
         self._tasks.send((self._sent, function, args))
         return self._sent
 
-    def finished(self) -> list[tuple[int, object]]:
+    def finished(self, wait: bool = True) -> list[tuple[int, object]]:
         """The tasks done since last asked, (number, what the function returned), waiting
-        for one if none is. What a task raised is raised here; a worker that ended (killed,
-        or crashed in C code) as RuntimeError."""
+        for one if none is (and wait). What a task raised is raised here; a worker that
+        ended (killed, or crashed in C code) as RuntimeError."""
         done: list[tuple[int, object]] = []
         while True:
             if not self._results.poll():
-                if done:
+                if done or not wait:
                     return done
                 ready = multiprocessing.connection.wait([self._results, *self._lives])
                 if self._results not in ready:
@@ -219,9 +219,12 @@ def job(part: layout.Job):
 
 
 def spare(task: Callable) -> list:
-    """Spare work in a worker (see build._Runner.meanwhile), at the priority the worker
-    has: it is never needed, so whatever goes wrong is left to the part that needs it to
-    say."""
+    """Spare work in a worker (see build._Runner.meanwhile): it is never needed, so
+    whatever goes wrong is left to the part that needs it to say. At normal priority, as a
+    part: it comes only once the command has validated, and at idle priority a photo
+    waited a quarter of a second behind the command's planning, with the spreads queued
+    behind it."""
+    _idle(False)
     try:
         task()
     except Exception:  # noqa: BLE001 - said by the part that needs it
