@@ -131,13 +131,15 @@ def _decode(image: Image.Image) -> None:
     """Decode every byte, so that a truncated or damaged file fails now, not in the PDF."""
     if image.format in ("JPEG", "MPO"):
         image.draft(image.mode, (image.width // 8, image.height // 8))  # 1/8 scale: quick
-    with _truncated_images_refused():
+    with truncated_images_refused():
         image.load()
 
 
 @contextlib.contextmanager
-def _truncated_images_refused():
-    """Importing WeasyPrint tells Pillow to pad a truncated file silently; not here."""
+def truncated_images_refused():
+    """Importing WeasyPrint tells Pillow to pad a truncated file silently; not here. The
+    setting is one for the whole process: photos checked in threads (load.py) are checked
+    inside one such block, so that no thread puts it back while another decodes."""
     saved = ImageFile.LOAD_TRUNCATED_IMAGES
     ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:

@@ -89,7 +89,8 @@ def load_project(root: Path, today: datetime.date | None = None) -> Project:
     # Photos are checked (decoded) in threads while the next entries are read: Pillow lets
     # go of the interpreter while it decodes, so a first build's 100 photos take the core
     # the command leaves free (0.4 s -> 0.2 s). Problems keep the order of the files.
-    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as photos:
+    with images.truncated_images_refused(), \
+            concurrent.futures.ThreadPoolExecutor(max_workers=2) as photos:
         loaded = []
         for path in paths:
             found: list[Problem] = []

@@ -345,3 +345,37 @@ def test_an_entry_may_not_take_the_name_of_the_catalogues_own_pages(tmp_path):
         "the register; rename the file, for example to register-vejle.yaml",
         summary(1)]
     assert snapshot(project / "output") == {"old.pdf": OLD_PDF}
+
+
+def test_damaged_photos_are_found_when_weasyprint_was_imported_first(tmp_path, monkeypatch):
+    """Importing WeasyPrint tells Pillow to pad a truncated photo silently (preview lays out
+    in its own process when its helper is gone, then reads the entries again). The photos
+    are checked in threads: each must be checked with that setting off, whatever the
+    others do."""
+    import shutil
+
+    from PIL import ImageFile
+
+    from catalogue.bench import synthetic_photo
+    from catalogue.errors import ValidationFailed
+    from catalogue.load import load_project
+
+    root = Path(__file__).resolve().parent.parent
+    shutil.copy(root / "catalogue.yaml", tmp_path)
+    (tmp_path / "entries").mkdir()
+    (tmp_path / "images").mkdir()
+    entry = (root / "entries" / "carbon-20.yaml").read_text("utf-8")
+    for n in range(12):
+        photo = tmp_path / "images" / f"foto-{n}.jpg"
+        synthetic_photo(photo, n)
+        if n % 2:
+            photo.write_bytes(photo.read_bytes()[: photo.stat().st_size // 2])
+        (tmp_path / "entries" / f"e-{n:02}.yaml").write_text(
+            entry + f"image:\n  file: images/foto-{n}.jpg\n  alt: Foto\n  credit: Test\n",
+            "utf-8")
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    with pytest.raises(ValidationFailed) as failed:
+        load_project(tmp_path)
+    damaged = {p.file for p in failed.value.problems if "damaged or incomplete" in p.message}
+    assert damaged == {f"entries/e-{n:02}.yaml" for n in range(1, 12, 2)}
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # put back as it was
