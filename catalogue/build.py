@@ -798,7 +798,11 @@ class _Runner:
                 for name, laid in zip(named, layout.from_data(layout.as_data(self.root, job))):
                     self._done(name, laid)
                 continue
-            self._feed()
+            self._feed()  # which may take the last of them from the workers
+            if all(name in self.done for name in names):
+                break
+            if not self.running:  # nothing is coming: a part waited for was never added
+                raise RuntimeError(f"waiting for parts that were never added: {names}")
             self._collect(self.pool.finished())
         return [self.done[name] for name in names]
 

@@ -141,3 +141,41 @@ def test_workers_started_for_another_project_are_stopped_not_used(project, tmp_p
     build(project, say=lambda m: None, output=tmp_path / "out", only={"download"})
     assert made == [(other.resolve(), 2), (project.resolve(), 2)]
     assert not started._first.is_alive()
+
+
+def test_the_runner_does_not_wait_for_parts_it_already_took(tmp_path):
+    """Feeding the workers takes the parts they finished; when that took the last part
+    waited for, nothing more is coming, so the runner must not wait for the workers (it
+    did, now and then: a build that never ended)."""
+    import datetime
+
+    from catalogue.build import _Runner
+    from catalogue.layout import Job, LaidOut, Output, Part
+
+    class Workers:  # finishes every part the moment it is sent; never waits
+        def __init__(self):
+            self.sent: list = []
+            self.taken = 0
+
+        def submit(self, function, *args) -> int:
+            self.sent.append(args)
+            return len(self.sent)
+
+        def finished(self, wait=True):
+            if wait:
+                raise AssertionError("waited for the workers with nothing left to come")
+            done = [(n, [LaidOut(str(tmp_path / f"{n}.pdf"), 2, {})])
+                    for n in range(self.taken + 1, len(self.sent) + 1)]
+            self.taken = len(self.sent)
+            return done
+
+        def stop(self, wait):
+            pass
+
+    runner = _Runner(tmp_path)
+    runner.cores, runner.pool = 2, Workers()
+    output = Output(None, "", "download-nowhere", "")
+    part = Part("spread", 2, "x")
+    runner.add(["x"], Job(part, datetime.datetime(2026, 1, 1), output, (output,), {}))
+    (laid,) = runner.wait("x")
+    assert laid.pages == 2
