@@ -191,7 +191,7 @@ def _serve(tasks, results, take, give, stopping) -> None:
 
 def ready(root: Path) -> None:
     """A worker gets ready to lay out: WeasyPrint imported, the stylesheet read with its
-    fonts (0.45 s), at idle priority until its first part (_idle), so that the command,
+    fonts (0.45 s), at idle priority until its first task (_idle), so that the command,
     which validates and plans meanwhile, comes first.
 
     Fewer garbage collections in a worker: what it has now (the modules) is never

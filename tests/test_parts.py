@@ -594,7 +594,7 @@ def test_the_workers_lay_out_at_normal_priority(project, tmp_path, monkeypatch):
 def test_a_first_build_makes_the_photos_while_it_counts_the_front_matter(project, tmp_path,
                                                                         monkeypatch):
     """On a first build one worker counts the front matter before any spread can be laid
-    out; the other makes the downsampled photos meanwhile (spare work, at idle priority).
+    out; the other makes the downsampled photos meanwhile (spare work, workers.spare).
     Here the count waits until the photo is made (or 20 s), and says whether it was."""
     import time
 
