@@ -172,28 +172,32 @@ def _edit(entry: Path, sentence: str) -> None:
 
 
 def _peer_comparison(project: Path) -> dict:
-    """Download edition against Typst on the same content, alternating; edited entry."""
-    download = ("download_s", ["build", "--edition", "download", str(project)])
-    peer = ("typst_s", None)
-    times: dict[str, list[float]] = {"download_s": [], "typst_s": []}
+    """Download edition against Typst, alternating; edited entry. Typst twice: with the
+    photos as they are (the peer as first specified) and with the download edition's
+    copies of them, made first by the same code (the same content: see typst_peer.py)."""
+    catalogue = str(Path(sys.executable).with_name("catalogue"))
+    peer = ("import sys; from pathlib import Path; from catalogue.typst_peer import "
+            "compile_pdf; compile_pdf(Path(sys.argv[1]), Path(sys.argv[1]) / 'peer.pdf', "
+            "same_photos=sys.argv[2] == 'same')")
+    commands = {"download_s": [catalogue, "build", "--edition", "download", str(project)],
+                "typst_s": [sys.executable, "-c", peer, str(project), "as-they-are"],
+                "typst_same_photos_s": [sys.executable, "-c", peer, str(project), "same"]}
+    times: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(PEER_RUNS):
-        for name, args in (download, peer):
-            shutil.rmtree(project / ".cache", ignore_errors=True)  # both from nothing
+        for name, command in commands.items():
+            shutil.rmtree(project / ".cache", ignore_errors=True)  # all from nothing
             started = time.perf_counter()
-            if args:
-                subprocess.run([str(Path(sys.executable).with_name("catalogue")), *args],
-                               check=True, capture_output=True)
-            else:
-                subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path;"
-                                "from catalogue.typst_peer import compile_pdf;"
-                                "compile_pdf(Path(sys.argv[1]), Path(sys.argv[1]) / 'peer.pdf')",
-                                str(project)], check=True, capture_output=True)
+            subprocess.run(command, check=True, capture_output=True)
             times[name].append(time.perf_counter() - started)
     result = {name: statistics.median(values) for name, values in times.items()}
     result["ratio"] = result["download_s"] / result["typst_s"]
+    result["ratio_same_photos"] = result["download_s"] / result["typst_same_photos_s"]
     result["runs"] = times
     result["pair_ratios"] = [download / typst for download, typst
                              in zip(times["download_s"], times["typst_s"])]
+    result["pair_ratios_same_photos"] = [
+        download / typst for download, typst
+        in zip(times["download_s"], times["typst_same_photos_s"])]
     result["download_warm_s"] = _command_seconds("build", "--edition", "download",
                                                  str(project))
     # An editor's change: a sentence of one entry, then its title (which the contents,
@@ -237,11 +241,13 @@ def main() -> None:
               f"{row['peak_mb']:>7.0f} {row['download_kb_per_spread']:>9.0f} "
               f"{row['check_s']:>7.2f} {row['impose_s']:>8.2f} {previews:>16}", flush=True)
     scaling = rows[-1]["seconds"] / next(r["seconds"] for r in rows if r["entries"] == 100)
-    low, high = min(peer["pair_ratios"]), max(peer["pair_ratios"])
-    print(f"\n100 entries, download edition alone against Typst, both from nothing (medians "
-          f"of {PEER_RUNS}, alternating): {_spread(peer['runs']['download_s'])} against "
-          f"{_spread(peer['runs']['typst_s'])}, ratio {peer['ratio']:.1f}x "
-          f"(each pair {low:.1f}x to {high:.1f}x)")
+    runs = peer["runs"]
+    print(f"\n100 entries, download edition alone against Typst, all from nothing (medians "
+          f"of {PEER_RUNS}, alternating): {_spread(runs['download_s'])} against "
+          f"{_spread(runs['typst_s'])}, ratio {peer['ratio']:.1f}x "
+          f"(each run {_range(peer['pair_ratios'])}); against Typst with the download "
+          f"edition's photos, made first: {_spread(runs['typst_same_photos_s'])}, ratio "
+          f"{peer['ratio_same_photos']:.1f}x (each run {_range(peer['pair_ratios_same_photos'])})")
     print(f"Download edition built again, nothing changed: {peer['download_warm_s']:.1f} s "
           f"({peer['download_warm_s'] / peer['typst_s']:.1f}x Typst)")
     print(f"One entry edited, download edition rebuilt: {peer['edited_entry_s']:.1f} s; "
@@ -258,6 +264,10 @@ def main() -> None:
 def _spread(seconds: list[float]) -> str:
     """'7.8 s (7.7-8.2)': the median and the range."""
     return f"{statistics.median(seconds):.1f} s ({min(seconds):.1f}-{max(seconds):.1f})"
+
+
+def _range(ratios: list[float]) -> str:
+    return f"{min(ratios):.1f}x to {max(ratios):.1f}x"
 
 
 if __name__ == "__main__":

@@ -10,7 +10,10 @@ table, the register (municipalities, regions, themes) and the invitation, all wi
 numbers; and the colophon with the photo credits. Same fonts, hyphenated Danish text, the
 entries in the catalogue's order (by municipality, Danish collation). Page numbers in
 contents, overview and register come from Typst's own introspection (the spreads carry
-labels). The photos go in as they are: Typst does not downsample them, which flatters it.
+labels). Typst does not downsample photos: by default they go in as they are, which
+flatters it (its PDF is three times the download edition's); with `same_photos`, the peer
+first makes the download edition's copies with the same code (cache.downsampled, one
+thread per core, as the build's workers do) and Typst embeds those.
 """
 
 from __future__ import annotations
@@ -115,10 +118,11 @@ def _colour(edition: dict, theme: str) -> str:
     return colours.get("themes", {}).get(theme, colours.get("primary", "#1E4B3A"))
 
 
-def _spread(slug: str, entry: dict, edition: dict) -> str:
+def _spread(slug: str, entry: dict, edition: dict, photos: dict[str, str]) -> str:
     image = entry.get("image")
     figure = entry["key_figures"][0]
-    picture = (f'#place(top + left, dx: -19mm, dy: -21mm, image("/{image["file"]}", '
+    file = photos.get(image["file"], image["file"]) if image else None
+    picture = (f'#place(top + left, dx: -19mm, dy: -21mm, image("/{file}", '
                f'width: 213mm, height: 131mm, fit: "cover", alt: {_string(image["alt"])}))'
                if image else "")
     partners = ", ".join(p["name"] for p in entry["partners"])
@@ -222,30 +226,58 @@ def _back(edition: dict, entries: list[tuple[str, dict]]) -> str:
 """
 
 
-def document(project: Path) -> str:
-    """The Typst source for a bench project (catalogue.yaml, entries/*.yaml, images/)."""
+def _entries(project: Path) -> list[tuple[str, dict]]:
+    return [(path.stem, yaml.safe_load(path.read_text("utf-8")))
+            for path in (project / "entries").glob("*.yaml")]
+
+
+def document(project: Path, photos: dict[str, str] | None = None,
+             entries: list[tuple[str, dict]] | None = None) -> str:
+    """The Typst source for a bench project (catalogue.yaml, entries/*.yaml, images/);
+    photos: an entry's photo file -> the file to show instead (paths in the project)."""
     edition = yaml.safe_load((project / "catalogue.yaml").read_text("utf-8"))
-    entries = [(path.stem, yaml.safe_load(path.read_text("utf-8")))
-               for path in (project / "entries").glob("*.yaml")]
+    entries = list(entries if entries is not None else _entries(project))
     entries.sort(key=lambda item: (sort_key(item[1]["municipalities"][0]),
                                    sort_key(item[1]["title"])))
     title = _string(edition["title"])
     parts = [PREAMBLE.format(title=title, title_markup="#" + title),
              _front(edition, entries)]
-    parts += [_spread(slug, entry, edition) for slug, entry in entries]
+    parts += [_spread(slug, entry, edition, photos or {}) for slug, entry in entries]
     parts.append(_back(edition, entries))
     return "\n".join(parts)
 
 
-def compile_pdf(project: Path, target: Path) -> int:
-    """Compile the peer document to target (tagged, PDF/UA-1); return its page count."""
+def compile_pdf(project: Path, target: Path, same_photos: bool = False) -> int:
+    """Compile the peer document to target (tagged, PDF/UA-1); return its page count.
+    same_photos: with the download edition's copies of the photos, made first."""
     import typst  # benchmark-only dependency
 
+    entries = _entries(project)
+    photos = _download_photos(project, entries) if same_photos else {}
     source = project / "peer.typ"
-    source.write_text(document(project), "utf-8")
+    source.write_text(document(project, photos, entries), "utf-8")
     typst.compile(str(source), output=str(target), root=str(project),
                   font_paths=[str(TOOL_ROOT / "fonts")], ignore_system_fonts=True,
                   pdf_standards="ua-1")
     from pypdf import PdfReader
 
     return len(PdfReader(target).pages)
+
+
+def _download_photos(project: Path, entries: list[tuple[str, dict]]) -> dict[str, str]:
+    """The download edition's copy of every entry's photo (made as the build makes it,
+    one thread per core: Pillow and simplejpeg let go of the interpreter while they work)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .cache import downsampled
+    from .editions import DOWNLOAD
+    from .layout import cores
+
+    files = sorted({entry["image"]["file"] for _, entry in entries if entry.get("image")})
+
+    def copy(file: str) -> str:
+        made = downsampled(project, project / file, DOWNLOAD.photo_size, DOWNLOAD.photo_quality)
+        return made.relative_to(project).as_posix()
+
+    with ThreadPoolExecutor(cores()) as pool:
+        return dict(zip(files, pool.map(copy, files)))
