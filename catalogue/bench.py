@@ -25,7 +25,7 @@ from .paths import TOOL_ROOT
 
 SIZES = (10, 50, 100, 200)
 RUNS = 3  # medians of this many runs
-# Alternating pairs for the comparison with Typst: the machine's speed moves from one
+# Alternating runs for the comparison with Typst: the machine's speed moves from one
 # minute to the next, and Typst's (2.0 to 2.9 s on one afternoon) more than the build's.
 PEER_RUNS = 7
 WORDS = ("kommunen virksomhederne partnerskabet energi varme affald ressourcer samarbejde "
