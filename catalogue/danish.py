@@ -26,6 +26,18 @@ def number(value: int | float) -> str:
     return format_decimal(value, locale="da_DK")
 
 
+# Units that say a figure is a year (a target year: 2030, never 2.030).
+YEAR_UNITS = frozenset({"år", "året", "årstal", "årstallet"})
+
+
+def figure(value: int | float, unit: str | None = None) -> str:
+    """A key figure's value: a year (four digits, 1900-2100, with no unit or a unit that
+    says year) as it is written, 2030; any other number as Danes write it, 125.000."""
+    is_year = (isinstance(value, int) and 1900 <= value <= 2100
+               and (unit is None or unit.strip().casefold() in YEAR_UNITS))
+    return str(value) if is_year else number(value)
+
+
 def quantity(value: int | float, unit: str) -> str:
     """A number with its unit, joined by a non-breaking space: 125.000 tons, 21,5 %."""
     return f"{number(value)}{NBSP}{unit}"

@@ -118,10 +118,12 @@ class Partner(Model):
 
 
 class KeyFigure(Model):
-    """A figure set large in the fact box: value, unit below it, label after."""
+    """A figure set large in the fact box: value, unit below it (if any), label after."""
 
-    value: Number = Field(description="A number: 125000 or 21.5 (no thousands dots).")
-    unit: Text = Field(description="Unit under the number: 'tons', '%', 'mio. kr.'.")
+    value: Number = Field(description="A number: 125000 or 21.5 (no thousands dots); a "
+                          "year such as 2030 prints as it is typed.")
+    unit: Text | None = Field(None, description="Unit under the number: 'tons', '%', "
+                              "'mio. kr.'; none for a year or a plain count.")
     label: Text = Field(description="What the figure counts, lower case.")
 
 

@@ -48,6 +48,7 @@ origin: |
 results: null
 
 # Nøgletal (valgfri, højst 4), fx - {{value: 250, unit: virksomheder, label: i området}}
+# unit kan udelades, fx et målår: - {{value: 2030, label: CO₂-neutral kommune}}
 key_figures: []
 
 # "Gode råd" til andre kommuner: 2-6 korte sætninger.

@@ -139,6 +139,18 @@ def test_danish_typography_in_the_text(built):
     assert "125.000" in text  # Ressource City's key figure, Danish thousands separator
 
 
+def test_key_figures_as_editors_write_them(built):
+    """A figure without a unit prints its label under it; a target year as 2050."""
+    project, reader, _ = built
+    doc = next(d for d in project.entries if d.slug == "guldborgsund-di-lolland-falster")
+    year = next(f for f in doc.entry.key_figures if f.value == 2050)
+    assert year.unit is None
+    spread = _text(reader, _page_of(reader, doc.slug))
+    # The figure's value, then its label right under it (no unit between them).
+    assert re.search(r"2050 ?hele kommunen CO₂-neutral senest", spread)
+    assert "2.050" not in spread
+
+
 def test_overview_and_indexes_give_true_pages(built):
     project, reader, _ = built
     # A title wrapped at its own hyphen ("Lolland-|Falster") comes back as "Lolland- Falster".

@@ -34,6 +34,15 @@ def test_numbers(value, text):
     assert danish.number(value) == text
 
 
+@pytest.mark.parametrize("value, unit, text", [
+    (2030, None, "2030"), (2050, "år", "2050"), (1900, "Årstal", "1900"),
+    (2100, None, "2100"), (2030, "tons", "2.030"), (1899, None, "1.899"),
+    (2101, None, "2.101"), (2030.5, None, "2.030,5"), (125000, None, "125.000"),
+    (125000, "tons", "125.000"), (21.5, "%", "21,5")])
+def test_key_figures_print_years_as_years_and_other_numbers_danish(value, unit, text):
+    assert danish.figure(value, unit) == text
+
+
 def test_quantities_keep_number_and_unit_together():
     assert danish.quantity(21.5, "%") == "21,5\u00a0%"
     assert danish.quantity(125000, "tons") == "125.000\u00a0tons"
