@@ -13,6 +13,7 @@ from pathlib import Path
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
+    BooleanObject,
     DecodedStreamObject,
     DictionaryObject,
     FloatObject,
@@ -120,9 +121,16 @@ def impose(source: Path, target: Path, sheet: str = "a3",
 
 
 def _keep_document_settings(reader: PdfReader, writer: PdfWriter) -> None:
-    """Carry over the title (shown in the print queue) and a PDF/X source's output intent."""
+    """Carry over the title (shown in the title bar and the print queue), the language and a
+    PDF/X source's output intent. Not the XMP metadata: a PDF/X source's claims PDF/X, which
+    sheets without trim boxes are not."""
     if reader.metadata:
         writer.add_metadata(reader.metadata)
+        if reader.metadata.title:
+            writer.root_object[NameObject("/ViewerPreferences")] = DictionaryObject(
+                {NameObject("/DisplayDocTitle"): BooleanObject(True)})
+    if "/Lang" in reader.root_object:
+        writer.root_object[NameObject("/Lang")] = reader.root_object["/Lang"].clone(writer)
     intents = reader.root_object.get("/OutputIntents")
     if intents is not None:
         # The press's colour profile: the sheets must be separated with the same one.

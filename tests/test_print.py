@@ -168,6 +168,11 @@ def test_make_booklets_from_the_print_edition(tmp_path):
         assert float(booklet.pages[0].mediabox.height) == pytest.approx(height, abs=0.1)
         left, right = halves(path)[0]  # the outside of the cover sheet
         assert "Kolofon" in left and "Grønne" in right
+        # A reader who opens the booklet sees its title, and hears it in Danish.
+        assert booklet.metadata.title == printed.metadata.title
+        assert booklet.metadata.title.startswith("Grønne klimapartnerskaber")
+        assert booklet.trailer["/Root"]["/Lang"] == "da"
+        assert booklet.trailer["/Root"]["/ViewerPreferences"]["/DisplayDocTitle"] == True  # noqa: E712
 
 
 CMYK_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")  # make installs it
