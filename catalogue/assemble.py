@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
-from . import subsets
+from . import subsets, tags
 
 if TYPE_CHECKING:
     from .layout import Piece
@@ -65,6 +65,7 @@ class Joiner:
         pdf = self.files.enter_context(pikepdf.open(piece.pdf))
         if self.first is None:
             self.first = pdf
+        tags.mend(pdf)
         offset = len(out.pages)
         with warnings.catch_warnings():  # named destinations: joined below, on purpose
             warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
@@ -99,6 +100,8 @@ class Joiner:
             if key in first.Root:
                 out.Root[key] = _copy(out, first.Root[key])
         out.docinfo = _copy(out, first.trailer.Info)
+        if "/Title" in out.docinfo:  # the title bar shows the title, not the file's name
+            out.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
         if bleed_mm is not None:
             _set_bleed_box(out, bleed_mm)
         if fonts and root is not None:
