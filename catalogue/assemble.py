@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import re
+import uuid
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
 
 # What the first part's catalog carries for the whole document.
 CATALOG_KEYS = ("/Lang", "/MarkInfo", "/ViewerPreferences", "/Metadata", "/OutputIntents")
+_DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-fA-F-]{36}")
 
 
 class Joiner:
@@ -102,6 +105,8 @@ class Joiner:
         out.docinfo = _copy(out, first.trailer.Info)
         if "/Title" in out.docinfo:  # the title bar shows the title, not the file's name
             out.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
+        if "/Metadata" in out.Root:
+            _stable_document_id(out.Root.Metadata, [p and p.pdf.name for p in self.pieces])
         if bleed_mm is not None:
             _set_bleed_box(out, bleed_mm)
         if fonts and root is not None:
@@ -181,6 +186,17 @@ def _structure_root(out, kids, page_keys, annotation_keys, pages: int) -> None:
                                         ParentTreeNextKey=pages + len(annotation_keys)))
     document.P = root
     out.Root.StructTreeRoot = root
+
+
+def _stable_document_id(metadata: pikepdf.Stream, parts: list[str | None]) -> None:
+    """WeasyPrint writes a random DocumentID into a PDF/X file's XMP metadata: one derived
+    from the metadata and the parts (named by their content) instead, so that two builds
+    of the same sources give the same bytes."""
+    data = metadata.read_bytes()
+    seed = _DOCUMENT_ID.sub(b"", data) + repr(parts).encode()
+    if _DOCUMENT_ID.search(data):
+        stable = f"xmp.did:{uuid.uuid5(uuid.NAMESPACE_URL, hashlib.sha256(seed).hexdigest())}"
+        metadata.write(_DOCUMENT_ID.sub(stable.encode(), data))
 
 
 def _blank_page(out) -> None:

@@ -598,11 +598,11 @@ def _job_for(project, edition, part, numbers, stamp, photos, base) -> layout.Job
 
 
 def _output(project, edition, part, numbers, stamp, photos, base) -> layout.Output:
-    """One edition's PDF of a part: its HTML, cache address and the seed of its id."""
+    """One edition's PDF of a part: its HTML and cache address (which names the edition
+    and its date)."""
     seed = f"{output_name(project)}{edition.suffix}:{stamp.isoformat()}"
     html = parts.html_of(project, edition, part, numbers, stamp, photos)
-    return layout.Output(edition, html, parts.address(project.root, html, edition, seed, base),
-                         seed)
+    return layout.Output(edition, html, parts.address(project.root, html, edition, seed, base))
 
 
 def _spread_jobs(project: Project, wanted: list[tuple], stamp: datetime.datetime,

@@ -74,13 +74,11 @@ class LaidOut:
 
 @dataclass(frozen=True)
 class Output:
-    """One edition's PDF of a part: the edition, its HTML, its cache address, and the seed
-    of its document id."""
+    """One edition's PDF of a part: the edition, its HTML and its cache address."""
 
     edition: PdfEdition
     html: str
     key: str
-    seed: str
 
 
 @dataclass(frozen=True)
@@ -193,7 +191,7 @@ def _written(root: Path, shown: dict[str, str | None], document, output: Output,
         target = folder / f"{output.key}.pdf"
         try:
             with atomic_target(target) as temp:
-                _write(document, temp, edition, created, output.seed)
+                _write(document, temp, edition, created)
             data = target.read_bytes()
             facts = LaidOut(str(target), len(document.pages), anchors, bookmarks,
                             [dataclasses.asdict(f) for f in fits],
@@ -208,8 +206,7 @@ def _written(root: Path, shown: dict[str, str | None], document, output: Output,
     return facts
 
 
-def _write(document, temp: Path, edition: PdfEdition, created: datetime.datetime,
-           seed: str) -> None:
+def _write(document, temp: Path, edition: PdfEdition, created: datetime.datetime) -> None:
     """Write one PDF; font subsets are stamped with the edition's date, never the clock."""
     from . import pdf
 
@@ -217,7 +214,7 @@ def _write(document, temp: Path, edition: PdfEdition, created: datetime.datetime
     os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(created.timetuple()))
     document.fonts = {}  # the glyphs of this PDF only, not of one written before from it
     try:
-        with pdf.stable_document_id(seed), pdf.fonts_uncompressed():
+        with pdf.fonts_uncompressed():
             document.write_pdf(temp, **edition.options)
     finally:
         if saved is None:

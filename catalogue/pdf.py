@@ -7,129 +7,25 @@ import logging
 import mimetypes
 import os
 import re
-import sys
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from xml.etree import ElementTree
 
+import weasyprint
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-def _import_weasyprint() -> None:
-    """Import WeasyPrint without ctypes.util.find_library on Linux.
+from .errors import BuildFailed
+from .paths import layouts_dir, readable_roots
 
-    WeasyPrint opens each C library by trying several names (libpango-1.0-0, pango-1.0-0,
-    pango-1.0, libpango-1.0.so.0, ...); for each name that is not a file, cffi asks
-    find_library, which runs ldconfig and gcc: 54 subprocesses, 0.6 s -> 0.33 s for the
-    import, paid by every process that lays out (each worker, a preview). On Linux the
-    list holds the soname, which the dynamic linker opens by itself, so the other names
-    may as well fail at once. Elsewhere the import is left as it is.
-    """
-    if "weasyprint" in sys.modules or not sys.platform.startswith("linux"):
-        return
-    import ctypes.util
+# The WeasyPrint whose internals fonts_uncompressed and as_download were read from. With
+# any other version neither is used (each edition lays out its own spreads; a part's font
+# subsets are deflated, then replaced by the join's), the build stays right, only slower,
+# and tests/test_parts.py fails until both are read and measured again
+# (docs/performance.md, "Patches of WeasyPrint").
+WEASYPRINT = "70.0"
+READ_FROM_THIS_WEASYPRINT = weasyprint.__version__ == WEASYPRINT
 
-    real = ctypes.util.find_library
-    ctypes.util.find_library = lambda name: None
-    try:
-        import weasyprint  # noqa: F401
-    finally:
-        ctypes.util.find_library = real
-
-
-_import_weasyprint()
-import weasyprint  # noqa: E402
-from weasyprint.text.fonts import FontConfiguration  # noqa: E402
-from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse  # noqa: E402
-
-from .errors import BuildFailed  # noqa: E402
-from .paths import layouts_dir, readable_roots  # noqa: E402
-
-
-class _OpenArrays:
-    """WeasyPrint's cffi handle, for its font subsetting: an array asked for with its
-    length in the type ('hb_codepoint_t[57]', with the values) is asked for with an open
-    length ('hb_codepoint_t[]'), which the values fill in the same way. cffi parses each
-    new type string with pycparser (2 ms), and every font subset asks for arrays of new
-    lengths (its glyph count, its highest glyph id): about 2 ms of the 36 ms of writing
-    a spread, for the same bytes."""
-
-    _SIZED = re.compile(r"\[\d+\]$")
-
-    def __init__(self, ffi):
-        self._ffi = ffi
-
-    def __getattr__(self, name):
-        return getattr(self._ffi, name)
-
-    def new(self, cdecl, init=None):
-        if init is not None and isinstance(cdecl, str):
-            cdecl = self._SIZED.sub("[]", cdecl)
-        return self._ffi.new(cdecl, init)
-
-
-def _subset_arrays_open() -> None:
-    from weasyprint.pdf import fonts
-
-    if not isinstance(fonts.ffi, _OpenArrays):
-        fonts.ffi = _OpenArrays(fonts.ffi)
-
-
-_subset_arrays_open()
-
-
-def _plain_properties_fast() -> None:
-    """WeasyPrint computes a property of an element's style when it is first asked for
-    (ComputedStyle.__missing__), always by its general path: the cascaded value, var(),
-    math, logical properties, the properties that depend on each other. Most properties
-    asked for (6,100 of 7,000 a spread) are none of that: not in the element's cascaded
-    values (nor, for a physical property such as margin_left, its logical one such as
-    margin_inline_start), so the initial value, computed where WeasyPrint computes it
-    (a border's width, which its style decides), or the parent's value for an inherited
-    property. Those are answered here, with what the general path returns; the rest
-    take the general path. Laying out and writing a spread about 6 % faster, the same
-    bytes (tests/test_parts.py compares both editions with WeasyPrint's own path). Only
-    for the WeasyPrint this was read from (pyproject.toml pins it); with any other
-    version, WeasyPrint's own path alone."""
-    from weasyprint import __version__
-    from weasyprint.css import ComputedStyle
-    from weasyprint.css.computed_values import COMPUTER_FUNCTIONS, PHYSICAL_FUNCTIONS
-    from weasyprint.css.functions import check_math
-    from weasyprint.css.properties import INHERITED, INITIAL_NOT_COMPUTED, INITIAL_VALUES
-
-    general = ComputedStyle.__missing__
-    if __version__ != "70.0" or getattr(general, "plain_fast", False):
-        return
-    # Properties the general path treats specially even when nothing sets them.
-    special = frozenset({"float", "display", "position", "page",
-                         *(key for key in INITIAL_VALUES if key.startswith("text_decoration_"))})
-
-    def __missing__(self, key):
-        if key in self.cascaded or key in special or key[:2] == "__":
-            return general(self, key)
-        physical = PHYSICAL_FUNCTIONS.get(key)
-        if physical is not None and \
-                physical(block="ttb", inline=self["direction"]) in self.cascaded:
-            return general(self, key)  # set by its logical property
-        if key not in INHERITED:
-            value = INITIAL_VALUES[key]
-            if key in INITIAL_NOT_COMPUTED and key in COMPUTER_FUNCTIONS:
-                value = COMPUTER_FUNCTIONS[key](self, key, value)
-            self[key] = value
-            return value
-        parent = self.parent_style
-        if parent is None:
-            return general(self, key)
-        value = parent[key]
-        if check_math(value):  # the general path may warn of it
-            return general(self, key)
-        self[key] = value
-        return value
-
-    __missing__.plain_fast = True
-    __missing__.general = general
-    ComputedStyle.__missing__ = __missing__
-
-
-_plain_properties_fast()
 
 # What a render may read: our stylesheets, fonts, illustrations and photos. Nothing else:
 # no network, no data: URIs (the layouts and render.py generate none), no other file types.
@@ -294,6 +190,8 @@ def as_download(document: weasyprint.Document, photos: dict[str, str],
     from weasyprint.anchors import gather_anchors
     from weasyprint.images import get_image_from_uri
 
+    if not READ_FROM_THIS_WEASYPRINT:
+        return False
     cut, swap = [], []
     for page in document.pages:
         for box in _boxes(page._page_box):
@@ -378,27 +276,16 @@ def _stylesheet(path: Path, roots: list[Path]):
 
 
 @contextlib.contextmanager
-def stable_document_id(seed: str):
-    """WeasyPrint stamps PDF/X files with a random XMP DocumentID; derive it from seed."""
-    import uuid
-
-    from weasyprint.pdf import metadata
-
-    original = metadata.uuid4
-    metadata.uuid4 = lambda: uuid.uuid5(uuid.NAMESPACE_URL, seed)
-    try:
-        yield
-    finally:
-        metadata.uuid4 = original
-
-
-@contextlib.contextmanager
 def fonts_uncompressed():
     """A part's font subsets written as they are, not deflated: the join puts one subset of
     each typeface in their place (subsets.py; pikepdf deflates what it keeps), so
-    compressing them was a tenth of the cost of writing a part (10 ms a spread)."""
+    compressing them was a tenth of the cost of writing a part (10 ms a spread; 7 % of a
+    cold build). Only for the WeasyPrint this was read from (WEASYPRINT)."""
     from weasyprint import pdf as writer
 
+    if not READ_FROM_THIS_WEASYPRINT:
+        yield
+        return
     real = writer.build_fonts_dictionary
 
     def build_fonts_dictionary(pdf, fonts, compress, subset, options):

@@ -42,11 +42,14 @@ def mend(pdf: pikepdf.Pdf) -> None:
     walk = _Walk(pages)
     for kid in _kids(root):
         walk.element(kid, None, None)
+    by_key = {int(page.StructParents): number for number, page in enumerate(pdf.pages)
+              if "/StructParents" in page}
     nums = root.ParentTree.Nums
     for index in range(0, len(nums), 2):
         key, value = int(nums[index]), nums[index + 1]
         if isinstance(value, Array):  # a page's marked content, by MCID
-            _unmark_orphans(pdf, pdf.pages[key], value, walk.marked.get(key, set()))
+            number = by_key[key]
+            _unmark_orphans(pdf, pdf.pages[number], value, walk.marked.get(number, set()))
         elif value.objgen in walk.owners:  # an annotation: the element that owns it
             nums[index + 1] = walk.owners[value.objgen]
     for page in pdf.pages:
@@ -93,7 +96,11 @@ class _Walk:
                 else:
                     self.owners[element.objgen] = owner
                     self.moved.setdefault(owner.objgen, []).append(kid)
-            elif kid.get("/Type") == Name.MCR or self.element(kid, link, head):
+            elif kid.get("/Type") == Name.MCR:  # marked content on another page
+                where = self.pages.get(kid.Pg.objgen) if "/Pg" in kid else page
+                self.marked.setdefault(where, set()).add(int(kid.MCID))
+                kept.append(kid)
+            elif self.element(kid, link, head):
                 kept.append(kid)
         references += self.moved.pop(element.objgen, [])
         if not (kept or references or "/Alt" in element or "/ActualText" in element):

@@ -627,53 +627,54 @@ def test_a_first_build_makes_the_photos_while_it_counts_the_front_matter(project
     assert made == _pdf(project, "download", tmp_path / "again")
 
 
-def test_plain_properties_answered_at_once_are_what_weasyprint_would_compute(
-        project, tmp_path, monkeypatch):
-    """pdf.py answers the style properties nothing sets (the initial value, or the
-    parent's for an inherited one) without WeasyPrint's general path: both editions, every
-    kind of part, are the same bytes as with WeasyPrint's own path alone."""
-    from weasyprint.css import ComputedStyle
+def test_the_weasyprint_our_two_patches_were_read_from(project, tmp_path):
+    """pdf.fonts_uncompressed and pdf.as_download reach into WeasyPrint's internals: they
+    were read from WeasyPrint 70.0 and kept because each buys more than 5 % of a cold
+    build (docs/performance.md). Another version: read both again, measure again, then
+    change pdf.WEASYPRINT. Until then the build leaves WeasyPrint alone, and this fails."""
+    import inspect
 
-    from catalogue import layout, pdf  # noqa: F401 - the workers inherit what is replaced
-
-    quick = ComputedStyle.__missing__
-    assert getattr(quick, "plain_fast", False)  # in effect in this process and its workers
-    monkeypatch.setattr(layout, "cores", lambda: 2)
-    fast = build(project, say=lambda m: None, output=tmp_path / "fast")
-    shutil.rmtree(project / ".cache")
-    monkeypatch.setattr(ComputedStyle, "__missing__", quick.general)
-    general = build(project, say=lambda m: None, output=tmp_path / "general")
-    for ours, theirs in zip(fast.written, general.written, strict=True):
-        assert ours.path.read_bytes() == theirs.path.read_bytes(), ours.path.name
-
-
-def test_every_property_answered_at_once_is_what_weasyprint_computes(monkeypatch):
-    """Every property of every box's style, on a page that sets logical properties, a
-    border style without a width, custom properties and inherited ones: the same with
-    pdf.py's quick answers as with WeasyPrint's general path alone."""
+    import pikepdf
     import weasyprint
-    from weasyprint.css import ComputedStyle
-    from weasyprint.css.properties import INITIAL_VALUES
+    from weasyprint import pdf as writer
 
-    from catalogue import pdf  # noqa: F401 - installs the quick answers
+    from catalogue import pdf
 
-    html = """<html lang="da"><body style="color: #123456; font-size: 11pt">
-      <div style="margin-inline-start: 7px; padding-block-end: 2px; border-top-style: solid;
-                  --gap: 3px">
-        <p style="border-left: var(--gap) dotted red; margin-block: 1em 2em">Tekst
-          <span style="letter-spacing: var(--gap)">og</span> <b>mere</b></p>
-        <ul><li>en</li><li style="margin-inline-end: 5%">to</li></ul>
-        <table><tr><td style="border-inline-start: 1px solid">celle</td></tr></table>
-      </div></body></html>"""
+    assert weasyprint.__version__ == pdf.WEASYPRINT, (
+        f"WeasyPrint {weasyprint.__version__}: pdf.fonts_uncompressed and pdf.as_download "
+        f"were read from {pdf.WEASYPRINT}; read and measure them again (docs/performance.md)")
+    assert pdf.READ_FROM_THIS_WEASYPRINT
+    assert list(inspect.signature(writer.build_fonts_dictionary).parameters) == [
+        "pdf", "fonts", "compress", "subset", "options"]
+    # In effect: the parts' font subsets are not deflated, the edition's are.
+    result = build(project, say=lambda m: None, output=tmp_path / "out", only={"download"})
+    parts = sorted((project / ".cache" / "parts").glob("*.pdf"))
+    assert parts
 
-    def every_value() -> list[str]:
-        document = weasyprint.HTML(string=html).render()
-        return [repr({key: box.style[key] for key in INITIAL_VALUES})
-                for page in document.pages for box in page._page_box.descendants()
-                if isinstance(box.style, ComputedStyle)]
+    def font_filters(path: Path) -> set:
+        with pikepdf.open(path) as opened:
+            return {str(obj.get("/Filter")) for obj in opened.objects
+                    if isinstance(obj, pikepdf.Stream) and "/Length1" in obj
+                    or isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") in (
+                        "/Type1C", "/CIDFontType0C", "/OpenType")}
 
-    quick = ComputedStyle.__missing__
-    assert getattr(quick, "plain_fast", False)
-    answered = every_value()
-    monkeypatch.setattr(ComputedStyle, "__missing__", quick.general)
-    assert answered == every_value()
+    assert all(font_filters(part) == {"None"} for part in parts)
+    assert font_filters(result.written[0].path) == {"/FlateDecode"}
+
+
+def test_with_another_weasyprint_nothing_of_it_is_replaced(project, tmp_path, monkeypatch):
+    """The build is right with a WeasyPrint the patches were not read from: each edition
+    lays out its own spreads and WeasyPrint writes the fonts as it does."""
+    from weasyprint import pdf as writer
+
+    from catalogue import pdf
+
+    monkeypatch.setattr(pdf, "READ_FROM_THIS_WEASYPRINT", False)
+    monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0})  # in this process
+    real = writer.build_fonts_dictionary
+    with pdf.fonts_uncompressed():
+        assert writer.build_fonts_dictionary is real
+    drawn = _drawn(monkeypatch)
+    made = build(project, say=lambda m: None, output=tmp_path / "other", only={"download"})
+    assert drawn == {"greenlab-skive": False, "carbon-20": False}
+    assert made.written[0].pages > 4

@@ -174,7 +174,7 @@ def test_the_runner_does_not_wait_for_parts_it_already_took(tmp_path):
 
     runner = _Runner(tmp_path)
     runner.cores, runner.pool = 2, Workers()
-    output = Output(None, "", "download-nowhere", "")
+    output = Output(None, "", "download-nowhere")
     part = Part("spread", 2, "x")
     runner.add(["x"], Job(part, datetime.datetime(2026, 1, 1), output, (output,), {}))
     (laid,) = runner.wait("x")
