@@ -31,6 +31,8 @@ PRINT_FLAG = 4  # annotation flag bit 3
 # WeasyPrint writes each marked-content sequence as "/Tag\n<</MCID n>>\nBDC".
 _MARKED = re.compile(rb"/\w+\n<</MCID (\d+)>>\nBDC")
 _ARTIFACT = b"/Artifact\n<</Type /Pagination>>\nBDC"
+_LINK, _SPAN, _TABLE, _THEAD, _TH = Name.Link, Name.Span, Name.Table, Name.THead, Name.TH
+_OBJR, _MCR = Name.OBJR, Name.MCR
 
 
 def mend(pdf: pikepdf.Pdf) -> None:
@@ -70,42 +72,52 @@ class _Walk:
         """Mend element and what is in it; False: it holds nothing and is to be dropped.
 
         link: the Link element it is in (its references go there); head: inside a table,
-        whether in the table's head (None outside tables)."""
+        whether in the table's head (None outside tables). An element's kids are written
+        back only when they changed (pikepdf's objects are slow to make)."""
         role = element.get("/S")
-        if role == Name.Link:
+        if role == _LINK:
             if link is None:
                 link = element
             else:
-                element.S = Name.Span  # a link's part, not a link of its own
-        if role == Name.Table:
+                element.S = _SPAN  # a link's part, not a link of its own
+        elif role == _TABLE:
             head = False
-        elif role == Name.THead:
+        elif role == _THEAD:
             head = True
-        elif role == Name.TH and head is not None:
-            element.A = Dictionary(O=Name.Table, Scope=Name.Column if head else Name.Row)
-        page = self.pages.get(element.Pg.objgen) if "/Pg" in element else None
-        kept, references = [], []
+        elif role == _TH and head is not None:
+            element.A = Dictionary(O=_TABLE, Scope=Name.Column if head else Name.Row)
+        kept, references, changed, page = [], [], False, None
         for kid in _kids(element):
             if isinstance(kid, int):
+                if page is None:
+                    page = self.pages.get(element.Pg.objgen) if "/Pg" in element else -1
                 self.marked.setdefault(page, set()).add(kid)
                 kept.append(kid)
-            elif kid.get("/Type") == Name.OBJR:
-                owner = link if link is not None else element
-                if owner is element:
+                continue
+            kind = kid.get("/Type")
+            if kind == _OBJR:
+                if link is None or link is element:
                     references.append(kid)
-                else:
-                    self.owners[element.objgen] = owner
-                    self.moved.setdefault(owner.objgen, []).append(kid)
-            elif kid.get("/Type") == Name.MCR:  # marked content on another page
+                else:  # to the Link it is part of
+                    self.owners[element.objgen] = link
+                    self.moved.setdefault(link.objgen, []).append(kid)
+                    changed = True
+            elif kind == _MCR:  # marked content on another page
                 where = self.pages.get(kid.Pg.objgen) if "/Pg" in kid else page
                 self.marked.setdefault(where, set()).add(int(kid.MCID))
                 kept.append(kid)
             elif self.element(kid, link, head):
                 kept.append(kid)
-        references += self.moved.pop(element.objgen, [])
+            else:
+                changed = True
+        if element is link and self.moved:
+            gathered = self.moved.pop(element.objgen, [])
+            references += gathered
+            changed = changed or bool(gathered)
         if not (kept or references or "/Alt" in element or "/ActualText" in element):
             return False
-        element.K = Array(references + kept)
+        if changed:
+            element.K = Array(references + kept)
         return True
 
 
