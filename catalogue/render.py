@@ -162,9 +162,9 @@ def environment(layouts: Path, compiled: Path | None = None) -> jinja2.Environme
     and compiles it again when it changed), and kept compiled in the folder compiled."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(layouts), **_OPTIONS,
                              bytecode_cache=compiled and _CompiledTemplates(str(compiled)))
-    env.filters.update(markdown=markdown, inline=inline, number=danish.number, figure=danish.figure,
-                       quantity=danish.quantity, date=danish.date, tint=tint,
-                       month_year=danish.month_year, short_url=short_url)
+    env.filters.update(markdown=markdown, inline=inline, number=danish.number,
+                       figure=danish.figure, quantity=danish.quantity, date=danish.date,
+                       tint=tint, month_year=danish.month_year, short_url=short_url)
     return env
 
 

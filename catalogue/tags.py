@@ -86,12 +86,10 @@ class _Walk:
             head = True
         elif role == _TH and head is not None:
             element.A = Dictionary(O=_TABLE, Scope=Name.Column if head else Name.Row)
-        kept, references, changed, page = [], [], False, None
+        kept, references, changed = [], [], False
         for kid in _kids(element):
             if isinstance(kid, int):
-                if page is None:
-                    page = self.pages.get(element.Pg.objgen) if "/Pg" in element else -1
-                self.marked.setdefault(page, set()).add(kid)
+                self.marked.setdefault(self._page(element), set()).add(kid)
                 kept.append(kid)
                 continue
             kind = kid.get("/Type")
@@ -103,7 +101,7 @@ class _Walk:
                     self.moved.setdefault(link.objgen, []).append(kid)
                     changed = True
             elif kind == _MCR:  # marked content on another page
-                where = self.pages.get(kid.Pg.objgen) if "/Pg" in kid else page
+                where = self._page(kid if "/Pg" in kid else element)
                 self.marked.setdefault(where, set()).add(int(kid.MCID))
                 kept.append(kid)
             elif self.element(kid, link, head):
@@ -119,6 +117,10 @@ class _Walk:
         if changed:
             element.K = Array(references + kept)
         return True
+
+    def _page(self, element: Dictionary) -> int | None:
+        """The number of the page an element's marked content is on (its /Pg)."""
+        return self.pages.get(element.Pg.objgen) if "/Pg" in element else None
 
 
 def _kids(element) -> list:
