@@ -112,9 +112,10 @@ class Joiner:
         if fonts and root is not None:
             subsets.merge(out, list(fonts), root)
         _share_profiles(out)
-        out.save(target, deterministic_id=True, compress_streams=True,
-                 object_stream_mode=pikepdf.ObjectStreamMode.generate,
-                 min_version=first.pdf_version)
+        with open(target, "wb") as stream:  # a path would leave pikepdf's own partial
+            out.save(stream, deterministic_id=True, compress_streams=True,  # file on a
+                     object_stream_mode=pikepdf.ObjectStreamMode.generate,  # full disk
+                     min_version=first.pdf_version)
         return len(out.pages)
 
 

@@ -102,9 +102,6 @@ def build(project: Path, strict: bool, editions: tuple[str, ...], booklet: bool)
     """Validate, lay out and write the catalogue PDFs to output/."""
     try:
         with _status(sys.stderr.isatty()) as say:
-            from . import workers
-
-            workers.start(project)  # before the imports below: see workers.py
             from .build import build as build_catalogue
 
             result = build_catalogue(project, strict, say=say, only=set(editions) or None,
@@ -157,15 +154,15 @@ def preview_command(slug: str, project: Path, watch: bool) -> None:
         click.echo("Watching for changes; stop with Ctrl-C.")
         previewing.watch(project.resolve(), slug, say=click.echo)
         return
-    from .layout import Helper
+    from .pool import Pool
 
-    # Started before the modules that read and validate the entries are imported: it gets
-    # WeasyPrint ready meanwhile (layout.py imports none of them).
-    with Helper.started(project.resolve()) as helper:
+    # Started before the modules that read and validate the entries are imported: its
+    # worker gets WeasyPrint ready meanwhile.
+    with Pool(project.resolve(), workers=1) as pool:
         from . import preview as previewing
 
         try:
-            previewing.preview(project.resolve(), slug, say=click.echo, helper=helper)
+            previewing.preview(project.resolve(), slug, say=click.echo, pool=pool)
         except CatalogueError as error:
             _fail(error)
 

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # the layout's helper process unpickles editions without pydantic
+from .danish import slug
+
+if TYPE_CHECKING:
     from .config import Edition, PrintSettings
+    from .load import Project
 
 
 @dataclass(frozen=True)
@@ -73,3 +78,17 @@ def for_project(edition: Edition, project_root: Path) -> tuple[PdfEdition, ...]:
     bleed = f":root {{ --bleed: {edition.print.bleed_mm}mm !important; }}\n"
     return (dataclasses.replace(DOWNLOAD, page_css=bleed),
             print_edition(edition.print, project_root))
+
+
+def output_name(project: Project) -> str:
+    """The download edition's file name: title and year, e.g. groenne-klimapartnerskaber-2026."""
+    return f"{slug(project.edition.title)}-{project.edition.year}"
+
+
+def created(project: Project) -> datetime.datetime:
+    """The PDF's date: SOURCE_DATE_EPOCH when set, else the edition's publication date."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc)
+    day = project.edition.publication_date
+    return datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.timezone.utc)

@@ -1,21 +1,14 @@
-"""Lay out one part with WeasyPrint, check it, write its PDF into the cache (parts.py makes
-its HTML and address); and the helper process that does it for preview.
-
-This module imports nothing that validates entries or renders templates, so a process
-forked before those are imported (preview's helper) is ready as soon as WeasyPrint is.
-"""
+"""Lay out one part with WeasyPrint in a worker, check it, write its PDF(s) into the cache
+(parts.py makes its HTML and address)."""
 
 from __future__ import annotations
 
 import calendar
-import contextlib
 import dataclasses
 import datetime
 import hashlib
 import json
-import multiprocessing
 import os
-import types
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,6 +20,7 @@ from .paths import readable_roots
 
 if TYPE_CHECKING:
     from .editions import PdfEdition
+    from .plan import Part
 
 FOLDER = "parts"  # in .cache/
 
@@ -38,21 +32,6 @@ class Piece:
     pdf: Path
     anchors: frozenset[str]  # the named destinations this part owns (others are stand-ins)
     bookmarks: tuple  # (level, label, page index in the part, x, y, closed)
-
-
-@dataclass(frozen=True)
-class Part:
-    """One part of one edition: what it shows and the catalogue page it starts on."""
-
-    kind: str  # "front", "spread" or "back"
-    first_page: int
-    slug: str | None = None  # the spread's entry, or the back matter's section (its anchor)
-    fillers: int = 0  # blank pages before the back matter (print edition)
-
-    @property
-    def first_side(self) -> str:
-        """Even pages are left-hand pages (the first page of the catalogue is a right)."""
-        return "left" if self.first_page % 2 == 0 else "right"
 
 
 @dataclass
@@ -110,29 +89,7 @@ class Job:
 def lay_out(root: Path, job: Job) -> list[LaidOut]:
     """Lay out one part, check it, write its PDF(s) into the cache (one per output of
     job.written, in order)."""
-    return _in_one_stack_chunk(_lay_out, root, job)
-
-
-def _call(function, *args):
-    return function(*args)
-
-
-# _call with a frame of 128 KB (16,000 local names it never uses), which opens a chunk of
-# 256 KB on Python's frame stack that also holds every call WeasyPrint makes under it.
-# CPython 3.11 and 3.12 keep the frames in chunks of 16 KB and free a chunk as soon as the
-# call that opened it returns (python/cpython#142183; 3.13 and 3.14 keep one chunk): a
-# layout, whose calls go down and up across a chunk's edge hundreds of times a spread, had
-# a chunk mapped, zeroed and unmapped each time, 750 page faults and about 5 ms of system
-# time a spread (40 spreads in one process, alternating: faults 754 -> 159 a spread).
-_in_one_stack_chunk = types.FunctionType(
-    _call.__code__.replace(
-        co_varnames=_call.__code__.co_varnames + tuple(f"_{n}" for n in range(16_000)),
-        co_nlocals=_call.__code__.co_nlocals + 16_000),
-    globals(), "_in_one_stack_chunk")
-
-
-def _lay_out(root: Path, job: Job) -> list[LaidOut]:
-    from . import pdf  # WeasyPrint only when there is something to lay out
+    from . import pdf  # WeasyPrint only where there is something to lay out
 
     roots = readable_roots(root)
     for output in job.written:
@@ -221,106 +178,3 @@ def _write(document, temp: Path, edition: PdfEdition, created: datetime.datetime
             del os.environ["SOURCE_DATE_EPOCH"]
         else:
             os.environ["SOURCE_DATE_EPOCH"] = saved
-
-
-def as_data(root: Path, job: Job) -> list[LaidOut] | tuple:
-    """lay_out, with a refused resource or a failed write as data (message, problems): what
-    a worker process sends back."""
-    try:
-        return lay_out(root, job)
-    except BuildFailed as failure:
-        return (str(failure), failure.problems)
-
-
-def from_data(outcome: list[LaidOut] | tuple) -> list[LaidOut]:
-    """What as_data made of a part, raised again as BuildFailed where it failed."""
-    if isinstance(outcome, tuple):
-        raise BuildFailed(*outcome)
-    return outcome
-
-
-def cores() -> int:
-    """The cores this process may use (a container or taskset may allow fewer)."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
-
-
-class Helper:
-    """One worker forked as a command starts, for a command that lays out a part now and
-    then (preview, and preview --watch for hours): while the command validates and plans,
-    it imports WeasyPrint and reads the stylesheet with its fonts (0.4 s), then lays out
-    what it is sent. It imports only this module's few neighbours, not the ones that
-    validate or render. Stopped when the command ends, used or not. If it is gone, the
-    part is laid out in the command's own process instead."""
-
-    def __init__(self, root: Path):
-        context = multiprocessing.get_context("fork")
-        self.connection, theirs = context.Pipe()
-        self.process = context.Process(target=_help, args=(theirs, root), daemon=True)
-        self.process.start()
-        theirs.close()
-
-    @classmethod
-    def started(cls, root: Path) -> contextlib.AbstractContextManager:
-        """A helper, or nothing on one core (where it would only take turns with us)."""
-        return cls(root) if cores() > 1 else contextlib.nullcontext()
-
-    def __enter__(self) -> Helper:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.process.kill()
-        self.process.join()
-
-    def lay_out(self, root: Path, job: Job) -> list[LaidOut]:
-        """lay_out(root, job) in the helper."""
-        try:
-            self.connection.send(job)  # the helper knows its root
-            outcome = self.connection.recv()
-        except (EOFError, OSError):
-            outcome = as_data(root, job)
-        if isinstance(outcome, str):  # a bug in the helper, said in this process
-            raise RuntimeError(outcome)
-        return from_data(outcome)
-
-
-def keep_freed_memory() -> None:
-    """In a process that lays out parts (a worker, the helper), glibc's malloc takes blocks
-    up to 32 MB from the heap and keeps what is freed there (up to 64 MB at its top),
-    instead of mapping each large block from the system and giving it back when freed:
-    a photo's pixels (6 MB at the download edition's size) were mapped and faulted in
-    afresh for every photo, 1,660 page faults and 5 ms of system time a photo (107 faults
-    with this). Elsewhere (another C library) nothing changes."""
-    import ctypes
-
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-        libc.mallopt(_M_MMAP_THRESHOLD, 32 << 20)
-        libc.mallopt(_M_TRIM_THRESHOLD, 64 << 20)
-    except (OSError, AttributeError):
-        pass
-
-
-_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc's malloc.h
-
-
-def _help(connection, root: Path) -> None:
-    """The helper's life: get ready, then lay out each part it is sent until told to stop."""
-    keep_freed_memory()
-    try:
-        try:
-            from . import pdf
-
-            pdf.ready(root)
-        except Exception:  # noqa: BLE001 - said again, as data, when a part is laid out
-            pass
-        while True:
-            job = connection.recv()
-            try:
-                outcome = as_data(root, job)
-            except Exception as exc:  # noqa: BLE001 - a bug, reported by the caller
-                outcome = f"{type(exc).__name__}: {exc}"
-            connection.send(outcome)
-    except (EOFError, KeyboardInterrupt):
-        pass

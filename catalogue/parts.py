@@ -15,6 +15,7 @@ photos, ICC profile), and the code that makes it (this package, WeasyPrint).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
 import json
@@ -23,9 +24,10 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from . import cache, check, render
-from .editions import PdfEdition
-from .layout import FOLDER, LaidOut, Part
+from .editions import PdfEdition, for_project, output_name
+from .layout import FOLDER, Job, LaidOut, Output
 from .load import Project
+from .plan import Part
 from .paths import layouts_dir
 
 _FILE_URL = re.compile(r"file://[^\"')\s]+")
@@ -126,3 +128,75 @@ def fits_of(laid: list[LaidOut]) -> list[check.Fit]:
 
 def photos_of(laid: list[LaidOut]) -> list[check.Resolution]:
     return [check.Resolution(**p) for part in laid for p in part.photos]
+
+
+def photo_addresses(project: Project, edition: PdfEdition,
+                    slugs: set[str] | None = None) -> dict[str, str]:
+    """Photo addresses for the edition (of the entries in slugs, or all): downsampled
+    copies in the cache (made by the part that shows them), or the originals."""
+    if not edition.photo_size:
+        return {}
+    return {doc.slug: cache.downsampled_path(project.root, project.root / doc.entry.image.file,
+                                             edition.photo_size, edition.photo_quality).as_uri()
+            for doc in project.entries
+            if doc.entry.image and (slugs is None or doc.slug in slugs)}
+
+
+def job_for(project: Project, edition: PdfEdition, part: Part, numbers: dict[str, int],
+            stamp: datetime.datetime, photos: dict[str, str], base: str) -> Job:
+    """What a worker needs to lay out one part of one edition."""
+    return Job.single(_output(project, edition, part, numbers, stamp, photos, base),
+                      part, stamp, _shown(project, part))
+
+
+def spread_jobs(project: Project, wanted: list[tuple[PdfEdition, Part]],
+                numbers: dict[str, dict[str, int]], stamp: datetime.datetime,
+                photos: dict[str, dict[str, str]], base: str) -> list[Job]:
+    """The jobs for one spread in the editions wanted (numbers and photos by edition): one
+    job for both editions, laid out as the print edition has it, when the download
+    edition can be drawn from that (layout.Job), and so also when the print edition is not
+    wanted (a spread of the download edition is the same PDF whatever else is built);
+    else one job per edition."""
+    outputs = {edition.key: (part, _output(project, edition, part, numbers[edition.key],
+                                           stamp, photos[edition.key], base))
+               for edition, part in wanted}
+    if "download" in outputs:
+        twin = _twin_job(project, outputs, stamp, photos["download"], base)
+        if twin is not None:
+            return [twin]
+    return [Job.single(output, part, stamp, _shown(project, part))
+            for part, output in outputs.values()]
+
+
+def _twin_job(project: Project, outputs: dict[str, tuple[Part, Output]],
+              stamp: datetime.datetime, photos: dict[str, str], base: str) -> Job | None:
+    """The one job that writes the spread's download edition (and its print edition, if
+    wanted) from the print edition's layout, or None where that cannot be."""
+    part, download = outputs["download"]
+    printer = for_project(project.edition, project.root)[1]
+    printed_part, printed = outputs.get("print") or (
+        part, _output(project, printer, part, {}, stamp, {}, base))
+    doc = next(d for d in project.entries if d.slug == part.slug)
+    photo = photos.get(doc.slug)
+    originals = {(project.root / doc.entry.image.file).as_uri(): photo} if photo else {}
+    if not (printer.serves_download and printed_part == part and
+            twins(download.html, printed.html, originals)):
+        return None
+    twin = dataclasses.replace(download, key=twin_address(download.key, printed.key))
+    written = (printed, twin) if "print" in outputs else (twin,)
+    return Job(part, stamp, printed, written, _shown(project, part), originals)
+
+
+def _output(project: Project, edition: PdfEdition, part: Part, numbers: dict[str, int],
+            stamp: datetime.datetime, photos: dict[str, str], base: str) -> Output:
+    """One edition's PDF of a part: its HTML and cache address (which names the edition
+    and its date)."""
+    seed = f"{output_name(project)}{edition.suffix}:{stamp.isoformat()}"
+    html = html_of(project, edition, part, numbers, stamp, photos)
+    return Output(edition, html, address(project.root, html, edition, seed, base))
+
+
+def _shown(project: Project, part: Part) -> dict[str, str | None]:
+    """The part's entries as its layout needs them: slug -> the file of its photo."""
+    return {doc.slug: doc.entry.image.file if doc.entry.image else None
+            for doc in project.entries if part.kind == "spread" and doc.slug == part.slug}

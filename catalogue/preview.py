@@ -10,38 +10,40 @@ from typing import Callable, Iterable
 
 from PIL import Image
 
-from . import check
-from .build import check_only, front_length, part_of, plan
+from . import check, render
 from .editions import for_project
 from .errors import CatalogueError, relative
 from .files import atomic_target
-from .layout import Helper
 from .load import Project
-from .parts import Part, fits_of
+from .pages import front_length, part_of
+from .parts import fits_of
 from .paths import layouts_dir
+from .plan import Part, plan
+from .pool import Pool
 from .proof import page_images
+from .review import check_only
 
 
-def first_page_of(project: Project, slug: str, helper: Helper | None = None) -> int:
+def first_page_of(project: Project, slug: str, pool: Pool) -> int:
     """The page where a spread will start in the catalogue, as the build plans it."""
-    download = for_project(project.edition, project.root)[0]
-    _, numbers = plan(project, download, {"front": front_length(project, helper)})
-    return numbers[slug]
+    sizes = {"front": front_length(project, pool)}
+    slugs = [doc.slug for doc in project.entries]
+    return plan(slugs, render.back_sections(project), sizes).numbers[slug]
 
 
 def preview(root: Path, slug: str, say: Callable[[str], None] = print,
-            helper: Helper | None = None) -> tuple[Path, Path]:
-    """Render one spread to output/preview/<slug>.pdf and a PNG of both pages side by side.
-    A helper process (layout.Helper; the command starts it before its own imports, or
-    here) gets WeasyPrint ready while the entries are read."""
-    if helper is not None:
-        return _preview(root, slug, say, helper)
-    with Helper.started(root.resolve()) as started:
+            pool: Pool | None = None) -> tuple[Path, Path]:
+    """Render one spread to output/preview/<slug>.pdf and a PNG of both pages side by side,
+    laid out in pool (the command starts it before its own imports, so that the worker
+    gets WeasyPrint ready while the entries are read), or in a pool of its own."""
+    if pool is not None:
+        return _preview(root, slug, say, pool)
+    with Pool(root.resolve(), workers=1) as started:
         return _preview(root, slug, say, started)
 
 
 def _preview(root: Path, slug: str, say: Callable[[str], None],
-             helper: Helper | None) -> tuple[Path, Path]:
+             pool: Pool) -> tuple[Path, Path]:
     project = check_only(root, say=lambda message: None)
     slugs = [doc.slug for doc in project.entries]
     if slug not in slugs:
@@ -49,11 +51,11 @@ def _preview(root: Path, slug: str, say: Callable[[str], None],
         hint = f"; did you mean {close[0]!r}?" if close else ""
         raise CatalogueError(f"there is no entries/{slug}.yaml{hint}")
     doc = project.entries[slugs.index(slug)]
-    first = first_page_of(project, slug, helper)
+    first = first_page_of(project, slug, pool)
     # The spread exactly as the download edition will have it (the same cached part: a
     # build after a preview does not lay it out again), with every page it fills.
     download = for_project(project.edition, project.root)[0]
-    laid = part_of(project, download, Part("spread", first, slug), helper)
+    laid = part_of(project, download, Part("spread", first, slug), pool)
     subset = dataclasses.replace(project, entries=[doc])
     for problem in check.fit_problems(fits_of([laid]), subset, strict=False):
         say(str(problem))
@@ -78,20 +80,19 @@ def watch(root: Path, slug: str, say: Callable[[str], None] = print,
 
         paths = [root / "entries", root / "images", root / "catalogue.yaml", layouts_dir(root)]
         changes = watchfiles.watch(*[p for p in paths if p.exists()])
-    with Helper.started(root.resolve()) as helper:  # one for the whole session
-        _preview_reporting(root, slug, say, helper)
+    with Pool(root.resolve(), workers=1) as pool:  # one for the whole session
+        _preview_reporting(root, slug, say, pool)
         for _ in changes:
-            _preview_reporting(root, slug, say, helper)
+            _preview_reporting(root, slug, say, pool)
 
 
 def _preview_reporting(root: Path, slug: str, say: Callable[[str], None],
-                       helper: Helper | None) -> None:
+                       pool: Pool) -> None:
     try:
-        _preview(root, slug, say, helper)
+        _preview(root, slug, say, pool)
     except CatalogueError as error:
         say(error.report())
         say("Waiting for the next save ...")
-
 
 
 def _side_by_side(pages: list[Image.Image]) -> Image.Image:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pypdfium2
 from PIL import Image
 
-from .build import output_name
+from .editions import output_name
 from .errors import CatalogueError
 from .load import load_project
 

@@ -1,0 +1,189 @@
+"""Every part of every edition laid out (or taken from the cache), numbered by plan.py,
+until each part came out as long as the plan assumed.
+
+The plan starts from the lengths the last build found (the note "plan" in the cache) and,
+on a first build, from the front matter counted (laid out with blank page numbers). Then
+every part of the plan is laid out in the pool, those that wait longest first (the back
+matter and the front matter, then the spreads); a part already in the cache costs
+nothing, and neither does a part laid out for an earlier attempt with the same HTML. When
+a part came out longer or shorter than assumed, the plan is made again with the lengths
+found, and only what moved is laid out again.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import datetime
+from pathlib import Path
+
+from . import cache, parts, render
+from .editions import PdfEdition, created, for_project
+from .errors import BuildFailed
+from .layout import Job, LaidOut, lay_out
+from .load import Project
+from .plan import Part, Plan, plan, sizes_found
+from .pool import Pool
+
+ATTEMPTS = 4  # a plan settles in one or two; more means a bug
+
+
+def lay_out_editions(project: Project, editions: list[PdfEdition],
+                     pool: Pool) -> tuple[dict[str, list[LaidOut | None]], list[LaidOut]]:
+    """Per edition, its parts laid out in page order (None: a blank page); and the parts
+    laid out only to be measured (kept in the cache for the next build)."""
+    stamp, base = created(project), parts.fingerprint(project.root)
+    photos = {e.key: parts.photo_addresses(project, e) for e in editions}
+    counted, noted = _noted_plan(project.root)
+    sizes = _last_sizes(project, editions, noted)
+    count = _count_job(project, stamp, base)
+    measured = []
+    if any("front" not in sizes[e.key] for e in editions):  # a first build
+        measured = [_result(pool, count)]
+        for edition in editions:
+            sizes[edition.key]["front"] = measured[0].pages
+    made: dict[str, tuple] = {}  # cache address -> (Future of the job's results, index)
+    for _ in range(ATTEMPTS):
+        assumed = {e.key: _assumed(sizes, e.key, editions) for e in editions}
+        plans = {e.key: _plan(project, e, assumed[e.key]) for e in editions}
+        keys = _submit(project, editions, plans, made, pool, stamp, photos, base)
+        laid = {key: [made[k][0].result()[made[k][1]] if k else None for k in addresses]
+                for key, addresses in keys.items()}
+        found = {key: sizes_found(plans[key], [p and p.pages for p in laid[key]])
+                 for key in laid}
+        if found == assumed:
+            cache.note(project.root, "plan", {"count": count.laid.key,
+                                              "sizes": noted | found})
+            return laid, measured
+        sizes.update(found)
+    raise BuildFailed("the page numbers did not settle; please report this with your entries")
+
+
+def _plan(project: Project, edition: PdfEdition, sizes: dict[str, int]) -> Plan:
+    return plan([doc.slug for doc in project.entries], render.back_sections(project), sizes,
+                padded=edition.key == "print")
+
+
+def _submit(project: Project, editions: list[PdfEdition], plans: dict[str, Plan],
+            made: dict[str, tuple], pool: Pool, stamp: datetime.datetime,
+            photos: dict[str, dict], base: str) -> dict[str, list[str | None]]:
+    """Every part of the plans to the pool (unless made already or in the cache), the
+    front and back matter first; returns each plan's parts as cache addresses."""
+    keys = {e.key: [None] * len(plans[e.key].order) for e in editions}
+    numbers = {key: p.numbers for key, p in plans.items()}
+    spreads: dict[str, list[tuple[PdfEdition, Part, int]]] = {}
+    jobs = []
+    for edition in editions:
+        for index, part in enumerate(plans[edition.key].order):
+            if part is not None and part.kind == "spread":
+                spreads.setdefault(part.slug, []).append((edition, part, index))
+            elif part is not None:
+                job = parts.job_for(project, edition, part, numbers[edition.key], stamp,
+                                    photos[edition.key], base)
+                jobs.append((job, [(edition.key, index)]))
+    for wanted in spreads.values():  # in page order, both editions together
+        places = {edition.key: (edition.key, index) for edition, _, index in wanted}
+        for job in parts.spread_jobs(project, [(e, p) for e, p, _ in wanted], numbers,
+                                     stamp, photos, base):
+            jobs.append((job, [places[output.edition.key] for output in job.written]))
+    for job, places in jobs:
+        for (key, index), output in zip(places, job.written):
+            keys[key][index] = output.key
+        _make(project.root, job, made, pool)
+    return keys
+
+
+def _make(root: Path, job: Job, made: dict[str, tuple], pool: Pool) -> None:
+    """The job's PDFs into made: from the cache, or the job (for the PDFs the cache lacks)
+    sent to the pool."""
+    left = []
+    for output in job.written:
+        if output.key in made:
+            continue
+        hit = parts.cached(root, output.key)
+        if hit is None:
+            left.append(output)
+        else:
+            made[output.key] = (_done([hit]), 0)
+    if left:
+        future = pool.submit(lay_out, root, Job(job.part, job.created, job.laid,
+                                                 tuple(left), job.shown, job.photos))
+        for index, output in enumerate(left):
+            made[output.key] = (future, index)
+
+
+def _done(result) -> concurrent.futures.Future:
+    future = concurrent.futures.Future()
+    future.set_result(result)
+    return future
+
+
+def _result(pool: Pool, job: Job) -> LaidOut:
+    """The one PDF job writes, from the cache or laid out in the pool now."""
+    (output,) = job.written
+    hit = parts.cached(pool.root, output.key)
+    return hit or pool.submit(lay_out, pool.root, job).result()[0]
+
+
+def front_length(project: Project, pool: Pool) -> int:
+    """The front matter's length as the build plans it: as the last build found it, if
+    the front matter is what it was then; else as counted (laid out with blank page
+    numbers: the same cached part the first build counts with)."""
+    job = _count_job(project, created(project), parts.fingerprint(project.root))
+    counted, noted = _noted_plan(project.root)
+    lengths = [sizes["front"] for sizes in noted.values() if "front" in sizes]
+    if counted == job.laid.key and lengths:
+        return lengths[0]
+    return _result(pool, job).pages
+
+
+def part_of(project: Project, edition: PdfEdition, part: Part, pool: Pool) -> LaidOut:
+    """One part, from the cache or laid out now in the pool, as the build lays it out."""
+    stamp, base = created(project), parts.fingerprint(project.root)
+    photos = {edition.key: parts.photo_addresses(project, edition, {part.slug})}
+    if part.kind == "spread":
+        (job,) = parts.spread_jobs(project, [(edition, part)], {edition.key: {}}, stamp,
+                                   photos, base)
+    else:
+        job = parts.job_for(project, edition, part, {}, stamp, photos[edition.key], base)
+    return _result(pool, job)
+
+
+def _count_job(project: Project, stamp: datetime.datetime, base: str) -> Job:
+    """The front matter with blank page numbers in the download edition: its length
+    before anything is numbered, and its address says whether the front matter changed."""
+    edition = for_project(project.edition, project.root)[0]
+    return parts.job_for(project, edition, Part("front", 1), {}, stamp, {}, base)
+
+
+def _noted_plan(root: Path) -> tuple[str | None, dict[str, dict[str, int]]]:
+    """What the last build noted for the plan: the address of its front matter's count,
+    and per edition the lengths of its parts (whatever of it is sound: it is a guess)."""
+    note = cache.noted(root, "plan")
+    note = note if isinstance(note, dict) else {}
+    sizes = note.get("sizes") if isinstance(note.get("sizes"), dict) else {}
+    return note.get("count"), {
+        key: {name: length for name, length in lengths.items()
+              if isinstance(length, int) and length > 0}
+        for key, lengths in sizes.items() if isinstance(lengths, dict)}
+
+
+def _last_sizes(project: Project, editions: list[PdfEdition],
+                noted: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+    """Per edition, the lengths the last build found for the parts this build still has
+    (an edition built for the first time starts from another's)."""
+    wanted = {"front", *(doc.slug for doc in project.entries),
+              *render.back_sections(project)}
+    sizes = {}
+    for edition in editions:
+        source = noted.get(edition.key) or next(iter(noted.values()), {})
+        sizes[edition.key] = {k: v for k, v in source.items() if k in wanted}
+    return sizes
+
+
+def _assumed(sizes: dict[str, dict], key: str, editions: list[PdfEdition]) -> dict[str, int]:
+    """The lengths the plan of edition key goes by: its own, and for the print edition,
+    built with the download edition, the back matter's lengths the download edition
+    found when it has not found its own yet."""
+    if key == "print" and any(e.key == "download" for e in editions):
+        return sizes["download"] | sizes["print"]
+    return dict(sizes[key])
