@@ -42,7 +42,7 @@ proof: $(STAMP) ## Render every page to PNG (and a contact sheet) in output/proo
 
 bench: $(STAMP) ## Benchmark synthetic catalogues (10-200 entries) and compare with Typst
 	$(PY) -m pip install -q typst==0.15.0  # the compiled peer: benchmark only
-	$(PY) -m catalogue.bench
+	$(PY) benchmarks/bench.py
 
 clean: ## Remove built files, the cache (.cache/) and the virtual environment
 	rm -rf output/* $(VENV) .pytest_cache .cache

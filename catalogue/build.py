@@ -89,7 +89,7 @@ def build(root: Path, strict: bool = False, say: Say = print,
                                      | {"file": targets[edition.key].name})
                 result.written.append(Written(targets[edition.key], pages_))
             sheets = [sheet for sheet in BOOKLETS if sheet in targets]
-            for sheet, done in zip(sheets, pool.map(_impose, [temps["print"]] * len(sheets),
+            for sheet, done in zip(sheets, pool.map(_impose, [temps.get("print")] * len(sheets),
                                                     [temps[s] for s in sheets], sheets)):
                 say(f"Imposed {relative(targets[sheet], project.root)}")
                 result.written.append(Written(targets[sheet], done.sides))

@@ -16,10 +16,10 @@ import concurrent.futures
 import datetime
 from pathlib import Path
 
-from . import cache, parts, render
+from . import cache, layout, parts, render
 from .editions import PdfEdition, created, for_project
 from .errors import BuildFailed
-from .layout import Job, LaidOut, lay_out
+from .layout import Job, LaidOut
 from .load import Project
 from .plan import Part, Plan, plan, sizes_found
 from .pool import Pool
@@ -33,14 +33,9 @@ def lay_out_editions(project: Project, editions: list[PdfEdition],
     laid out only to be measured (kept in the cache for the next build)."""
     stamp, base = created(project), parts.fingerprint(project.root)
     photos = {e.key: parts.photo_addresses(project, e) for e in editions}
-    counted, noted = _noted_plan(project.root)
+    _, noted = _noted_plan(project.root)
     sizes = _last_sizes(project, editions, noted)
-    count = _count_job(project, stamp, base)
-    measured = []
-    if any("front" not in sizes[e.key] for e in editions):  # a first build
-        measured = [_result(pool, count)]
-        for edition in editions:
-            sizes[edition.key]["front"] = measured[0].pages
+    measured = _counted(project, editions, sizes, pool, stamp, base)
     made: dict[str, tuple] = {}  # cache address -> (Future of the job's results, index)
     for _ in range(ATTEMPTS):
         assumed = {e.key: _assumed(sizes, e.key, editions) for e in editions}
@@ -51,11 +46,29 @@ def lay_out_editions(project: Project, editions: list[PdfEdition],
         found = {key: sizes_found(plans[key], [p and p.pages for p in laid[key]])
                  for key in laid}
         if found == assumed:
+            count = _count_job(project, "front", stamp, base)
             cache.note(project.root, "plan", {"count": count.laid.key,
                                               "sizes": noted | found})
             return laid, measured
         sizes.update(found)
     raise BuildFailed("the page numbers did not settle; please report this with your entries")
+
+
+def _counted(project: Project, editions: list[PdfEdition], sizes: dict[str, dict],
+             pool: Pool, stamp: datetime.datetime, base: str) -> list[LaidOut]:
+    """The front matter and the sections of the back matter whose lengths the last build
+    did not note (all of them on a first build), counted side by side: laid out with blank
+    page numbers, which take the same room as the numbers. Their lengths go into sizes,
+    so that the first plan is right and every spread is laid out once."""
+    names = [name for name in ("front", *render.back_sections(project))
+             if any(name not in sizes[e.key] for e in editions)]
+    jobs = [_count_job(project, name, stamp, base) for name in names]
+    futures = [_future(pool, job) for job in jobs]
+    measured = [future.result()[0] for future in futures]
+    for name, laid in zip(names, measured):
+        for edition in editions:
+            sizes[edition.key].setdefault(name, laid.pages)
+    return measured
 
 
 def _plan(project: Project, edition: PdfEdition, sizes: dict[str, int]) -> Plan:
@@ -105,7 +118,7 @@ def _make(root: Path, job: Job, made: dict[str, tuple], pool: Pool) -> None:
         else:
             made[output.key] = (_done([hit]), 0)
     if left:
-        future = pool.submit(lay_out, root, Job(job.part, job.created, job.laid,
+        future = pool.submit(layout.lay_out, root, Job(job.part, job.created, job.laid,
                                                  tuple(left), job.shown, job.photos))
         for index, output in enumerate(left):
             made[output.key] = (future, index)
@@ -117,23 +130,24 @@ def _done(result) -> concurrent.futures.Future:
     return future
 
 
-def _result(pool: Pool, job: Job) -> LaidOut:
-    """The one PDF job writes, from the cache or laid out in the pool now."""
-    (output,) = job.written
-    hit = parts.cached(pool.root, output.key)
-    return hit or pool.submit(lay_out, pool.root, job).result()[0]
+def _future(pool: Pool, job: Job) -> concurrent.futures.Future:
+    """The PDFs job writes, from the cache or being laid out in the pool."""
+    hits = [parts.cached(pool.root, output.key) for output in job.written]
+    if all(hits):
+        return _done(hits)
+    return pool.submit(layout.lay_out, pool.root, job)
 
 
 def front_length(project: Project, pool: Pool) -> int:
     """The front matter's length as the build plans it: as the last build found it, if
     the front matter is what it was then; else as counted (laid out with blank page
     numbers: the same cached part the first build counts with)."""
-    job = _count_job(project, created(project), parts.fingerprint(project.root))
+    job = _count_job(project, "front", created(project), parts.fingerprint(project.root))
     counted, noted = _noted_plan(project.root)
     lengths = [sizes["front"] for sizes in noted.values() if "front" in sizes]
     if counted == job.laid.key and lengths:
         return lengths[0]
-    return _result(pool, job).pages
+    return _future(pool, job).result()[0].pages
 
 
 def part_of(project: Project, edition: PdfEdition, part: Part, pool: Pool) -> LaidOut:
@@ -145,14 +159,16 @@ def part_of(project: Project, edition: PdfEdition, part: Part, pool: Pool) -> La
                                    photos, base)
     else:
         job = parts.job_for(project, edition, part, {}, stamp, photos[edition.key], base)
-    return _result(pool, job)
+    return _future(pool, job).result()[0]
 
 
-def _count_job(project: Project, stamp: datetime.datetime, base: str) -> Job:
-    """The front matter with blank page numbers in the download edition: its length
-    before anything is numbered, and its address says whether the front matter changed."""
+def _count_job(project: Project, name: str, stamp: datetime.datetime, base: str) -> Job:
+    """The front matter ("front") or a section of the back matter with blank page numbers
+    in the download edition: its length before anything is numbered. The front matter's
+    address says whether it changed since the last build (see front_length)."""
     edition = for_project(project.edition, project.root)[0]
-    return parts.job_for(project, edition, Part("front", 1), {}, stamp, {}, base)
+    part = Part("front", 1) if name == "front" else Part("back", 1, name)
+    return parts.job_for(project, edition, part, {}, stamp, {}, base)
 
 
 def _noted_plan(root: Path) -> tuple[str | None, dict[str, dict[str, int]]]:

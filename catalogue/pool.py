@@ -13,11 +13,14 @@ writing a file.
 from __future__ import annotations
 
 import concurrent.futures
+import concurrent.futures.process
 import multiprocessing
 import os
 import signal
 import sys
 from pathlib import Path
+
+from .errors import BuildFailed
 
 _STOPPING = (signal.SIGTERM, signal.SIGHUP)
 
@@ -49,10 +52,13 @@ class Pool:
         self.executor.submit(int)  # start the workers now, not at the first part
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, kind, error, trace) -> None:
         self.executor.shutdown(wait=True, cancel_futures=True)
         for signum, handler in self.handlers.items():
             signal.signal(signum, handler)
+        if isinstance(error, concurrent.futures.process.BrokenProcessPool):
+            raise BuildFailed("a process that lays out the pages ended unexpectedly (was the "
+                              "machine out of memory?); the previous PDFs were kept.") from None
 
     def submit(self, function, *args) -> concurrent.futures.Future:
         """Run function(*args) in a worker."""

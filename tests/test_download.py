@@ -8,7 +8,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from catalogue.bench import synthetic_photo  # the benchmark's photos: 2400 x 1600
+from synthetic import synthetic_photo  # the benchmark's photos: 2400 x 1600
 from catalogue.build import build
 
 ROOT = Path(__file__).resolve().parent.parent

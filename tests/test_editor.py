@@ -126,48 +126,7 @@ def test_preview_has_the_page_numbers_of_the_full_build(tmp_path):
         assert png.is_file()
 
 
-def test_a_preview_laid_out_by_its_helper_is_the_one_laid_out_here(tmp_path, monkeypatch):
-    """preview lays the spread out in a helper process that got WeasyPrint ready while the
-    entries were read (layout.Helper). Its PDF has the bytes of one laid out in this
-    process; with the helper gone, the spread is laid out here all the same."""
-    from catalogue.layout import Helper
-
-    folder = project(tmp_path / "p")
-    parts = folder / ".cache" / "parts"
-
-    def spread(helper) -> bytes:
-        shutil.rmtree(parts, ignore_errors=True)  # nothing laid out yet
-        pdf, _ = previewing._preview(folder, "carbon-20", lambda m: None, helper)
-        return pdf.read_bytes()
-
-    with Helper(folder) as helper:
-        with monkeypatch.context() as here:  # the helper was forked before: it is not hit
-            here.setattr("catalogue.layout.lay_out", lambda *a: pytest.fail("laid out here"))
-            helped = spread(helper)
-        helper.process.kill()
-        helper.process.join()
-        assert spread(helper) == helped  # the helper is gone: laid out here
-    assert spread(None) == helped
-    assert len(pypdf.PdfReader(folder / "output" / "preview" / "carbon-20.pdf").pages) == 2
-
-
-def test_the_helper_needs_nothing_that_reads_entries():
-    """What preview's helper imports to lay out a part (layout.py, and editions.py to read
-    the job) stays clear of the modules that validate and render: it is ready as soon as
-    WeasyPrint is, while the command reads the entries."""
-    import subprocess
-    import sys
-
-    code = ("import sys, catalogue.layout, catalogue.editions; print(sorted(m for m in "
-            "sys.modules if m.split('.')[0] in ('pydantic', 'jinja2', 'markdown_it', 'yaml')"
-            " or m in ('catalogue.load', 'catalogue.model', 'catalogue.config', "
-            "'catalogue.render', 'catalogue.parts', 'catalogue.build')))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=True)
-    assert done.stdout.strip() == "[]"
-
-
-def test_a_layout_refused_in_the_helper_is_reported_as_here(tmp_path):
+def test_a_layout_refused_in_the_worker_is_reported_plainly(tmp_path):
     folder = project(tmp_path / "p", entries=("carbon-20",))
     shutil.copytree(ROOT / "layouts", folder / "layouts")
     shutil.copytree(ROOT / "fonts", folder / "fonts")

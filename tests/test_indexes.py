@@ -11,7 +11,7 @@ import pypdf
 import pytest
 import yaml
 
-from catalogue.bench import make_project
+from synthetic import make_project
 from catalogue.build import build
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -356,7 +356,7 @@ def test_damaged_photos_are_found_when_weasyprint_was_imported_first(tmp_path, m
 
     from PIL import ImageFile
 
-    from catalogue.bench import synthetic_photo
+    from synthetic import synthetic_photo
     from catalogue.errors import ValidationFailed
     from catalogue.load import load_project
 

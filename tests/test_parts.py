@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from catalogue.bench import synthetic_photo
+from synthetic import synthetic_photo
 from catalogue.build import build
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -181,9 +181,9 @@ def test_a_build_removes_the_parts_it_no_longer_needs(project, tmp_path):
     _pdf(project, "download", tmp_path / "a")
     folder = project / ".cache" / "parts"
     first = {p.name for p in folder.glob("*.pdf")}
-    assert len(first) == 9  # the front matter, two spreads, the back matter's five sections
-    #   (overview, register, sources, contact, colophon), and the front matter as counted
-    #   before the page numbers were known
+    assert len(first) == 14  # the front matter, two spreads, the back matter's five
+    #   sections (overview, register, sources, contact, colophon), and the front matter and
+    #   the five sections as counted before the page numbers were known
     for path in folder.iterdir():
         os.utime(path, (0, 0))  # made long ago (a build at the same time is safe)
     entry = project / "entries" / "carbon-20.yaml"
@@ -191,7 +191,7 @@ def test_a_build_removes_the_parts_it_no_longer_needs(project, tmp_path):
     entry.write_text(text.replace("about: |\n", "about: |\n  Et nyt afsnit.\n\n", 1), "utf-8")
     _pdf(project, "download", tmp_path / "b")
     second = {p.name for p in folder.glob("*.pdf")}
-    # the old spread is gone, and the count: the front matter is what it was
+    # the old spread is gone, and the counts: the last build noted every length
     assert len(second) == 8 and len(first & second) == 7
     assert len(list(folder.glob("*.json"))) == 8
 
@@ -236,12 +236,10 @@ def test_each_typeface_is_embedded_once_with_every_glyph_the_parts_use(project, 
         assert " ".join(entry["title"].split()) in " ".join(text.split())
 
 
-def test_one_core_lays_out_the_parts_here_and_gives_the_same_bytes(project, tmp_path,
-                                                                   monkeypatch):
+def test_one_core_gives_the_same_bytes(project, tmp_path, monkeypatch):
     parallel = _pdf(project, "download", tmp_path / "a")
     shutil.rmtree(project / ".cache")
     monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0})  # a one-core machine
-    monkeypatch.setattr("catalogue.workers.Workers", None)  # no workers at all
     assert _pdf(project, "download", tmp_path / "b") == parallel
 
 
@@ -333,11 +331,13 @@ def test_a_changed_back_matter_is_numbered_as_it_comes_out(project, tmp_path, ch
     change(project)
     reused = _agreeing_contents(project, edition, tmp_path / "reused")
     if change is _first_source and edition == "download":
-        # A new section: those after it wait for its length, so nothing is laid out twice.
-        # (The print edition built alone lays out its back matter again once it knows the
-        # fillers; built with the download edition, it takes that one's lengths.)
+        # A new section is counted first (laid out with blank page numbers), so that the
+        # plan has its length: then nothing is laid out twice. (The print edition built
+        # alone lays out its back matter again once it knows the fillers; built with the
+        # download edition, it takes that one's lengths.)
         owners = [min(json.loads(record.read_text("utf-8"))["anchors"])
                   for record in set((project / ".cache" / "parts").glob("*.json")) - made]
+        owners.remove("kilder")  # its count
         assert len(owners) == len(set(owners)), owners
     shutil.rmtree(project / ".cache")
     assert reused == _agreeing_contents(project, edition, tmp_path / "clean")
@@ -432,11 +432,34 @@ def _without_twins(monkeypatch) -> None:
         real(*a), serves_download=False))
 
 
-def _drawn(monkeypatch) -> dict[str, bool]:
-    """What pdf.as_download answered, per spread (one core: every part in this process)."""
+class _Answers:
+    """What pdf.as_download answered, per spread, in the workers: kept in a file."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def __eq__(self, other) -> bool:
+        return self.read() == other
+
+    def __bool__(self) -> bool:
+        return bool(self.read())
+
+    def values(self):
+        return self.read().values()
+
+    def clear(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+    def read(self) -> dict[str, bool]:
+        lines = self.path.read_text().split() if self.path.exists() else []
+        return {line.split("=")[0]: line.endswith("=True") for line in lines}
+
+
+def _drawn(monkeypatch, tmp_path: Path) -> _Answers:
+    """What pdf.as_download answers, per spread (the workers are forked after this)."""
     from catalogue import pdf
 
-    answers: dict[str, bool] = {}
+    answers = _Answers(tmp_path / "drawn")
     real = pdf.as_download
 
     def spy(document, photos, roots):
@@ -445,11 +468,10 @@ def _drawn(monkeypatch) -> dict[str, bool]:
                  for box in pdf._boxes(page._page_box)
                  if getattr(box, "element", None) is not None
                  and box.element.get("class") == "spread-end"}
-        for name in slugs:
-            answers[name.removesuffix("-end")] = answer
+        with answers.path.open("a") as said:
+            said.writelines(f"{name.removesuffix('-end')}={bool(answer)}\n" for name in slugs)
         return answer
 
-    monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0})
     monkeypatch.setattr(pdf, "as_download", spy)
     return answers
 
@@ -495,7 +517,7 @@ def test_a_download_spread_drawn_from_the_print_layout_is_its_own(project, tmp_p
     what ran over)."""
     long = ROOT / "tests" / "fixtures" / "hostile" / "long-about.yaml"
     shutil.copy(long, project / "entries" / "aaa-lang.yaml")
-    drawn = _drawn(monkeypatch)
+    drawn = _drawn(monkeypatch, tmp_path)
     twins = build(project, say=lambda m: None, output=tmp_path / "twins", only={"download"})
     assert drawn == {"greenlab-skive": True, "carbon-20": True}  # not the long one
     shutil.rmtree(project / ".cache")  # the same folder: photos are named by address
@@ -520,7 +542,7 @@ def test_after_a_print_only_element_the_download_spread_is_laid_out_on_its_own(
     end = text.index("{% endif %}", text.index('data-edition="print"')) + len("{% endif %}")
     spread.write_text(text[:end] + '\n      <p class="after">Efter koden</p>' + text[end:],
                       "utf-8")
-    drawn = _drawn(monkeypatch)
+    drawn = _drawn(monkeypatch, tmp_path)
     result = build(project, say=lambda m: None, output=tmp_path / "a", only={"download"})
     assert drawn and not any(drawn.values())
     import pypdf
@@ -552,79 +574,24 @@ def test_only_a_print_edition_that_changes_nothing_but_its_bleed_serves_both(pro
                                                                            setting):
     """Crop marks are drawn on the page (and an ICC profile changes the ink): then each
     edition lays out its own spreads. A wider bleed reaches as far in both editions."""
-    from catalogue import build as recipe
+    from catalogue import parts
+    from catalogue.editions import created, for_project
     from catalogue.load import load_project
+    from catalogue.plan import plan
 
     config = project / "catalogue.yaml"
     data = yaml.safe_load(config.read_text("utf-8"))
     data.setdefault("print", {}).update(setting)
     config.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
     loaded = load_project(project)
-    editions = recipe.for_project(loaded.edition, loaded.root)
-    photos = {e.key: recipe._photos(loaded, e) for e in editions}
-    order, numbers = recipe.plan(loaded, editions[0], {"front": 7})
-    part = next(p for p in order if p is not None and p.kind == "spread")
-    wanted = [(e.key, e, part, numbers) for e in editions]
-    jobs = recipe._spread_jobs(loaded, wanted, recipe.created(loaded), photos,
-                               recipe.parts.fingerprint(loaded.root))
+    editions = for_project(loaded.edition, loaded.root)
+    photos = {e.key: parts.photo_addresses(loaded, e) for e in editions}
+    planned = plan([doc.slug for doc in loaded.entries], [], {"front": 7})
+    part = next(p for p in planned.order if p is not None and p.kind == "spread")
+    jobs = parts.spread_jobs(loaded, [(e, part) for e in editions],
+                             {e.key: planned.numbers for e in editions}, created(loaded),
+                             photos, parts.fingerprint(loaded.root))
     assert len(jobs) == (2 if "crop_marks" in setting else 1)
-
-
-def test_the_workers_lay_out_at_normal_priority(project, tmp_path, monkeypatch):
-    """The workers get ready at idle priority while the build validates; a part laid out
-    at idle priority would crawl beside any other busy program, so every part is laid out
-    at normal priority (each says its worker's scheduling policy, as a message)."""
-    from catalogue import layout
-
-    monkeypatch.setattr(layout, "cores", lambda: 2)  # two workers, on any machine
-    real = layout.lay_out
-
-    def saying(root, job):
-        laid = real(root, job)
-        for part in laid:
-            part.messages.append(f"policy {os.sched_getscheduler(0)}")
-        return laid
-
-    monkeypatch.setattr(layout, "lay_out", saying)  # the workers are forked after this
-    result = build(project, say=lambda m: None, output=tmp_path / "out", only={"download"})
-    said = {str(w.message) for w in result.warnings if str(w.message).startswith("policy")}
-    assert said == {f"policy {os.SCHED_OTHER}"}
-
-
-def test_a_first_build_makes_the_photos_while_it_counts_the_front_matter(project, tmp_path,
-                                                                        monkeypatch):
-    """On a first build one worker counts the front matter before any spread can be laid
-    out; the other makes the downsampled photos meanwhile (spare work, workers.spare).
-    Here the count waits until the photo is made (or 20 s), and says whether it was."""
-    import time
-
-    from catalogue import cache, layout
-    from catalogue.editions import for_project
-    from catalogue.load import load_project
-
-    monkeypatch.setattr(layout, "cores", lambda: 2)  # two workers, on any machine
-    download = for_project(load_project(project).edition, project)[0]
-    photo = cache.downsampled_path(project, project / "images" / "foto.jpg",
-                                   download.photo_size, download.photo_quality)
-    real = layout.lay_out
-
-    def counting(root, job):
-        if job.part.kind == "front" and not (root / cache.FOLDER / "parts").exists():
-            started = time.monotonic()
-            while not photo.exists() and time.monotonic() - started < 20:
-                time.sleep(0.05)
-            with (tmp_path / "said").open("a") as said:
-                said.write(f"photo made while counting: {photo.exists()}\n")
-        return real(root, job)
-
-    monkeypatch.setattr(layout, "lay_out", counting)  # the workers are forked after this
-    made = _pdf(project, "download", tmp_path / "out")
-    assert (tmp_path / "said").read_text().splitlines() == ["photo made while counting: True"]
-    # The same bytes as a clean build with no spare work (one core: no workers).
-    shutil.rmtree(project / ".cache")
-    monkeypatch.setattr(layout, "lay_out", real)
-    monkeypatch.setattr(layout, "cores", lambda: 1)
-    assert made == _pdf(project, "download", tmp_path / "again")
 
 
 def test_the_weasyprint_our_two_patches_were_read_from(project, tmp_path):
@@ -672,7 +639,7 @@ def test_with_another_weasyprint_nothing_of_it_is_replaced(project, tmp_path, mo
     real = writer.build_fonts_dictionary
     with pdf.fonts_uncompressed():
         assert writer.build_fonts_dictionary is real
-    drawn = _drawn(monkeypatch)
+    drawn = _drawn(monkeypatch, tmp_path)
     made = build(project, say=lambda m: None, output=tmp_path / "other", only={"download"})
     assert drawn == {"greenlab-skive": False, "carbon-20": False}
     assert made.written[0].pages > 4

@@ -17,84 +17,16 @@ import tempfile
 import time
 from pathlib import Path
 
-import yaml
-from PIL import Image, ImageDraw, ImageFilter
+from catalogue.paths import TOOL_ROOT
 
-from . import municipalities
-from .paths import TOOL_ROOT
+sys.path.insert(0, str(TOOL_ROOT / "tests"))  # the synthetic catalogues the tests use too
+from synthetic import make_project  # noqa: E402
 
 SIZES = (10, 50, 100, 200)
 RUNS = 3  # medians of this many runs
 # Alternating runs for the comparison with Typst: the machine's speed moves from one
 # minute to the next, and Typst's (2.0 to 2.9 s on one afternoon) more than the build's.
 PEER_RUNS = 7
-WORDS = ("kommunen virksomhederne partnerskabet energi varme affald ressourcer samarbejde "
-         "klimaplan omstilling udledning reduktion netværk lokale erhvervsområde forsyning "
-         "transport indkøb strategi projekt borgere investering løsning").split()
-
-
-def _sentence(rng: random.Random, words: int) -> str:
-    text = " ".join(rng.choice(WORDS) for _ in range(words))
-    return text[0].upper() + text[1:] + "."
-
-
-def _paragraphs(rng: random.Random, count: int, words: int = 45) -> str:
-    return "\n\n".join(" ".join(_sentence(rng, rng.randint(8, 14))
-                                for _ in range(words // 11)) for _ in range(count))
-
-
-def synthetic_entry(n: int, themes: list[str]) -> dict:
-    """A plausible entry of typical length; deterministic for a given n."""
-    rng = random.Random(n)
-    names = list(municipalities.all_municipalities())
-    return {
-        "title": f"Klimapartnerskab nr. {n}",
-        "municipalities": [rng.choice(names)],
-        "partners": [{"name": f"Virksomhed {n}-{i} A/S"} for i in range(rng.randint(2, 6))],
-        "themes": rng.sample(themes, 2),
-        "started": rng.randint(2008, 2024),
-        "lead": _sentence(rng, 30),
-        "about": _paragraphs(rng, 2),
-        "origin": _paragraphs(rng, 2, 35),
-        "results": _paragraphs(rng, 1),
-        "key_figures": [{"value": rng.randint(10, 250000), "unit": "tons",
-                         "label": "CO₂ om året"}],
-        "advice": [_sentence(rng, 12) for _ in range(3)],
-        "contact": {"organisation": "Kommunens klimasekretariat", "url": "https://www.kl.dk"},
-    }
-
-
-def synthetic_photo(path: Path, n: int, size=(2400, 1600)) -> None:
-    """A photo-like JPEG: soft shapes over a gradient with grain (compresses like a photo)."""
-    rng = random.Random(n)
-    image = Image.linear_gradient("L").resize(size).convert("RGB")
-    draw = ImageDraw.Draw(image)
-    for _ in range(40):
-        x, y, r = rng.randrange(size[0]), rng.randrange(size[1]), rng.randrange(30, 300)
-        draw.ellipse([x - r, y - r, x + r, y + r],
-                     fill=tuple(rng.randrange(256) for _ in range(3)))
-    grain = Image.effect_noise(size, 10).convert("RGB")
-    Image.blend(image.filter(ImageFilter.BoxBlur(4)), grain, 0.06).save(path, quality=90)
-
-
-def make_project(folder: Path, count: int, photos: bool = True) -> Path:
-    """A project folder with the repository's catalogue.yaml and count synthetic entries,
-    each with one 2400 x 1600 photo."""
-    shutil.copy(TOOL_ROOT / "catalogue.yaml", folder / "catalogue.yaml")
-    themes = list(yaml.safe_load((folder / "catalogue.yaml").read_text("utf-8"))["themes"])
-    (folder / "entries").mkdir()
-    (folder / "images").mkdir()
-    for n in range(1, count + 1):
-        entry = synthetic_entry(n, themes)
-        if photos:
-            synthetic_photo(folder / "images" / f"foto-{n:03d}.jpg", n)
-            entry["image"] = {"file": f"images/foto-{n:03d}.jpg", "alt": f"Foto {n}",
-                              "credit": "Benchmark"}
-        (folder / "entries" / f"partnerskab-{n:03d}.yaml").write_text(
-            yaml.safe_dump(entry, allow_unicode=True), "utf-8")
-    return folder
-
-
 def _measure(project: Path, cold: bool = True) -> dict:
     """One full build in its own process: from nothing (cold: no .cache/) or again."""
     if cold:
@@ -135,8 +67,8 @@ def _editor_commands(project: Path) -> dict:
     preview three ways: of a spread as built (its part is cached), of a spread just edited
     (a new process lays it out), and per save under --watch (the process stays).
     """
-    from .impose import impose
-    from .preview import watch
+    from catalogue.impose import impose
+    from catalogue.preview import watch
 
     entry = sorted((project / "entries").glob("*.yaml"))[-1]
     slug = entry.stem
@@ -176,7 +108,8 @@ def _peer_comparison(project: Path) -> dict:
     photos as they are (the peer as first specified) and with the download edition's
     copies of them, made first by the same code (the same content: see typst_peer.py)."""
     catalogue = str(Path(sys.executable).with_name("catalogue"))
-    peer = ("import sys; from pathlib import Path; from catalogue.typst_peer import "
+    peer = (f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); "
+            "from pathlib import Path; from typst_peer import "
             "compile_pdf; compile_pdf(Path(sys.argv[1]), Path(sys.argv[1]) / 'peer.pdf', "
             "same_photos=sys.argv[2] == 'same')")
     commands = {"download_s": [catalogue, "build", "--edition", "download", str(project)],

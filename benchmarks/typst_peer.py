@@ -23,8 +23,8 @@ from pathlib import Path
 
 import yaml
 
-from .danish import number, sort_key
-from .paths import TOOL_ROOT
+from catalogue.danish import number, sort_key
+from catalogue.paths import TOOL_ROOT
 
 PREAMBLE = """\
 #set document(title: {title})
@@ -165,7 +165,7 @@ def _spread(slug: str, entry: dict, edition: dict, photos: dict[str, str]) -> st
 
 
 def _back(edition: dict, entries: list[tuple[str, dict]]) -> str:
-    from . import municipalities
+    from catalogue import municipalities
 
     def row(slug: str, e: dict) -> str:
         themes = ", ".join(edition["themes"][t] for t in e["themes"])
@@ -269,9 +269,9 @@ def _download_photos(project: Path, entries: list[tuple[str, dict]]) -> dict[str
     one thread per core: Pillow and simplejpeg let go of the interpreter while they work)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from .cache import downsampled
-    from .editions import DOWNLOAD
-    from .layout import cores
+    from catalogue.cache import downsampled
+    from catalogue.editions import DOWNLOAD
+    from catalogue.pool import cores
 
     files = sorted({entry["image"]["file"] for _, entry in entries if entry.get("image")})
 
