@@ -26,7 +26,6 @@ BOOKLETS = {"a3": "haefte-a4-paa-a3", "a4": "haefte-a5-paa-a4"}
 @dataclass
 class Written:
     """One PDF the build wrote."""
-
     path: Path
     pages: int
     size: int = 0
@@ -35,7 +34,6 @@ class Written:
 @dataclass
 class Result:
     """What a build did, for the summary line."""
-
     project: Project
     written: list[Written] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
@@ -47,11 +45,8 @@ class Result:
 def build(root: Path, strict: bool = False, say: Say = print,
           output: Path | None = None, only: set[str] | None = None,
           booklet: bool = False) -> Result:
-    """Build every edition (or those named in only) into output/, all or nothing.
-
-    With booklet, the print edition is also imposed as saddle-stitch booklets: A4 pages on
-    A3 sheets (print shop) and A5 pages on A4 sheets (office printer).
-    """
+    """Build every edition (or those named in only) into output/, all or nothing; with
+    booklet, also the print edition as saddle-stitch booklets (A4 on A3, A5 on A4)."""
     started = time.perf_counter()
     # The workers start first and get WeasyPrint ready while this process validates.
     with Pool(root.resolve()) as pool:
@@ -61,42 +56,21 @@ def build(root: Path, strict: bool = False, say: Say = print,
         output = output or project.root / "output"
         editions = [e for e in for_project(project.edition, project.root)
                     if only is None or e.key in only]
-
         # 2. Plan the pages and lay out, in parallel, every part the cache lacks.
         say(f"Laying out {' and '.join(e.label.lower() for e in editions)}: "
             f"{len(project.entries)} spread(s)")
         laid, measured = pages.lay_out_editions(project, editions, pool)
-
         # 3. Check the pages: nothing is written when a spread runs over.
         facts = {e.key: _check(project, e, laid[e.key], strict, result) for e in editions}
-
         # 4. Join each edition's parts, side by side, then impose the booklets; 5. move
         #    every file into place at once, so that a failure leaves output/ as it was.
-        targets = {e.key: output / f"{output_name(project)}{e.suffix}.pdf" for e in editions}
-        if booklet and "print" in targets:
-            targets |= {sheet: output / f"{output_name(project)}-{suffix}.pdf"
-                        for sheet, suffix in BOOKLETS.items()}
+        targets = _targets(project, editions, output, booklet)
         with _staged(targets, project) as temps:
-            fonts = sorted((layouts_dir(project.root).parent / "fonts").glob("*.[ot]tf"))
-            joined = pool.map(_join, [[p and p.piece() for p in laid[e.key]] for e in editions],
-                              [(temps[e.key], targets[e.key]) for e in editions], editions,
-                              [fonts] * len(editions), [project.root] * len(editions))
-            for edition, (pages_, dangling, described) in zip(editions, joined):
-                result.warnings += [Problem("(layout)", None, None, f"a link points to "
-                                            f"#{name}, which is nowhere in the catalogue",
-                                            "warning") for name in dangling]
-                result.report.append(described | facts[edition.key]
-                                     | {"file": targets[edition.key].name})
-                result.written.append(Written(targets[edition.key], pages_))
-            sheets = [sheet for sheet in BOOKLETS if sheet in targets]
-            for sheet, done in zip(sheets, pool.map(_impose, [temps.get("print")] * len(sheets),
-                                                    [temps[s] for s in sheets], sheets)):
-                say(f"Imposed {relative(targets[sheet], project.root)}")
-                result.written.append(Written(targets[sheet], done.sides))
-                result.booklet_hint = done.hint
+            _join_all(pool, project, editions, laid, facts, temps, targets, result)
+            _impose_all(pool, project, temps, targets, result, say)
             say(f"Writing {len(result.written)} file(s) to {relative(output, project.root)}/")
 
-    # 6. What this build no longer needs goes from the cache; the preflight report.
+    # 6. What this build no longer needs leaves the cache; the preflight report.
     _prune(project, editions, laid, measured)
     for item in result.written:
         item.size = item.path.stat().st_size
@@ -132,6 +106,44 @@ def _check(project: Project, edition: PdfEdition, laid: list, strict: bool,
             "warnings": sum(p.severity == "warning" for p in problems)}
 
 
+def _targets(project: Project, editions: list[PdfEdition], output: Path,
+             booklet: bool) -> dict[str, Path]:
+    """The files the build writes: each edition's PDF, and the booklets (by sheet)."""
+    targets = {e.key: output / f"{output_name(project)}{e.suffix}.pdf" for e in editions}
+    if booklet and "print" in targets:
+        targets |= {sheet: output / f"{output_name(project)}-{suffix}.pdf"
+                    for sheet, suffix in BOOKLETS.items()}
+    return targets
+
+
+def _join_all(pool: Pool, project: Project, editions: list[PdfEdition], laid: dict,
+              facts: dict, temps: dict, targets: dict, result: Result) -> None:
+    """Each edition's parts joined into its temporary file, the editions side by side."""
+    fonts = sorted((layouts_dir(project.root).parent / "fonts").glob("*.[ot]tf"))
+    joined = pool.map(_join, [[p and p.piece() for p in laid[e.key]] for e in editions],
+                      [(temps[e.key], targets[e.key]) for e in editions], editions,
+                      [fonts] * len(editions), [project.root] * len(editions))
+    for edition, (count, dangling, described) in zip(editions, joined):
+        result.warnings += [Problem("(layout)", None, None, f"a link points to #{name}, "
+                                    "which is nowhere in the catalogue", "warning")
+                            for name in dangling]
+        result.report.append(described | facts[edition.key]
+                             | {"file": targets[edition.key].name})
+        result.written.append(Written(targets[edition.key], count))
+
+
+def _impose_all(pool: Pool, project: Project, temps: dict, targets: dict, result: Result,
+                say: Say) -> None:
+    """The print edition imposed as the booklets asked for, side by side."""
+    sheets = [sheet for sheet in BOOKLETS if sheet in targets]
+    imposed = pool.map(_impose, [temps.get("print")] * len(sheets),
+                       [temps[sheet] for sheet in sheets], sheets)
+    for sheet, done in zip(sheets, imposed):
+        say(f"Imposed {relative(targets[sheet], project.root)}")
+        result.written.append(Written(targets[sheet], done.sides))
+        result.booklet_hint = done.hint
+
+
 def _join(pieces: list, files: tuple[Path, Path], edition: PdfEdition, fonts: list[Path],
           root: Path) -> tuple:
     """In a worker: one edition's parts joined into its temporary file (files: that and its
@@ -144,11 +156,11 @@ def _join(pieces: list, files: tuple[Path, Path], edition: PdfEdition, fonts: li
         with assemble.Joiner() as joiner:
             for piece in pieces:
                 joiner.add(piece)
-            pages_ = joiner.write(temp, edition.bleed_box_mm, fonts, root)
+            count = joiner.write(temp, edition.bleed_box_mm, fonts, root)
     except OSError as exc:
         raise BuildFailed(f"could not write {relative(target, root)}: {exc.strerror or exc}; "
                           "the previous PDF was kept.") from None
-    return pages_, assemble.dangling_links(temp), preflight.describe(temp, edition.label, {})
+    return count, assemble.dangling_links(temp), preflight.describe(temp, edition.label, {})
 
 
 def _impose(source: Path, temp: Path, sheet: str):

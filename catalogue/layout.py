@@ -130,20 +130,7 @@ def _written(root: Path, shown: dict[str, str | None], document, output: Output,
         fits = [dataclasses.replace(f, start=f.start + shift, end=f.end + shift)
                 for f in check.measure(document, list(shown))]
         photos = check.resolutions(document, {s: p for s, p in shown.items() if p})
-        anchors: dict[str, int] = {}
-        for number, page in enumerate(document.pages):
-            for name in page.anchors:
-                anchors.setdefault(name, part.first_page + number)
-        # Links to other parts: a stand-in anchor keeps WeasyPrint from dropping the link;
-        # assemble.py keeps only the destinations a part owns.
-        wanted = {target for page in document.pages for kind, target, *_ in page.links
-                  if kind == "internal"}
-        for name in sorted(wanted - anchors.keys()):
-            document.pages[0].anchors[name] = (0, 0, 0, 0)
-        bookmarks = [[level, label, number, x * 0.75, (page.height - y) * 0.75,
-                      state == "closed"]
-                     for number, page in enumerate(document.pages)
-                     for level, label, (x, y), state in page.bookmarks]
+        anchors, bookmarks = _anchors(document, part), _bookmarks(document)
         folder = root / cache.FOLDER / FOLDER
         target = folder / f"{output.key}.pdf"
         try:
@@ -161,6 +148,28 @@ def _written(root: Path, shown: dict[str, str | None], document, output: Output,
             raise BuildFailed(f"could not write {relative(target, root)}: "
                               f"{exc.strerror or exc}; the previous PDF was kept.") from None
     return facts
+
+
+def _anchors(document, part: Part) -> dict[str, int]:
+    """The anchors the part owns -> their catalogue pages. Links to other parts get a
+    stand-in anchor, which keeps WeasyPrint from dropping the link; assemble.py keeps only
+    the destinations a part owns."""
+    anchors: dict[str, int] = {}
+    for number, page in enumerate(document.pages):
+        for name in page.anchors:
+            anchors.setdefault(name, part.first_page + number)
+    wanted = {target for page in document.pages for kind, target, *_ in page.links
+              if kind == "internal"}
+    for name in sorted(wanted - anchors.keys()):
+        document.pages[0].anchors[name] = (0, 0, 0, 0)
+    return anchors
+
+
+def _bookmarks(document) -> list[list]:
+    """The part's bookmarks: level, label, page in the part, x, y (points), closed."""
+    return [[level, label, number, x * 0.75, (page.height - y) * 0.75, state == "closed"]
+            for number, page in enumerate(document.pages)
+            for level, label, (x, y), state in page.bookmarks]
 
 
 def _write(document, temp: Path, edition: PdfEdition, created: datetime.datetime) -> None:

@@ -181,31 +181,19 @@ def as_download(document: weasyprint.Document, photos: dict[str, str],
     without bleed. Nothing on the page moves: a print-only element must end the box it is
     in (the QR code ends the sidebar). Where one does not, False, and nothing is changed.
 
-    The two editions' spreads are the same pages (DESIGN.md); WeasyPrint's layout is most
-    of a spread's cost, and this saves the second one. The result is the PDF the download
-    edition's own HTML gives: the same pages, resources, links, tags and destinations; only
-    the spread's invisible end marker may sit lower, below the QR code's column
-    (tests/test_parts.py).
+    WeasyPrint's layout is most of a spread's cost, and this saves the second one. The
+    result is the PDF the download edition's own HTML gives (tests/test_parts.py); only the
+    spread's invisible end marker may sit lower, below the QR code's column.
     """
     from weasyprint.anchors import gather_anchors
     from weasyprint.images import get_image_from_uri
 
     if not READ_FROM_THIS_WEASYPRINT:
         return False
-    cut, swap = [], []
-    for page in document.pages:
-        for box in _boxes(page._page_box):
-            children = getattr(box, "children", None) or []
-            kept = [child for child in children if not _print_only(child, box)]
-            if len(kept) < len(children):
-                if children[:len(kept)] != kept:
-                    return False  # something follows a print-only element: it would move
-                cut.append((box, kept))
-            replacement = getattr(box, "replacement", None)
-            if replacement is not None and box.element is not None:
-                copy = photos.get(box.element.get("src"))
-                if copy is not None:
-                    swap.append((box, copy))
+    changes = _download_changes(document, photos)
+    if changes is None:
+        return False
+    cut, swap = changes
     fetcher = SandboxFetcher(roots)
     try:
         images = [(box, get_image_from_uri(cache={}, url_fetcher=fetcher,
@@ -225,6 +213,27 @@ def as_download(document: weasyprint.Document, photos: dict[str, str],
         page.anchors, page.links, page.bookmarks, page.forms = {}, [], [], {None: []}
         gather_anchors(page._page_box, page.anchors, page.links, page.bookmarks, page.forms)
     return True
+
+
+def _download_changes(document: weasyprint.Document, photos: dict[str, str]):
+    """What as_download changes: the boxes that lose their print-only children (with the
+    children they keep) and the photos to swap (box, the download edition's address); None
+    where something follows a print-only element (it would move)."""
+    cut, swap = [], []
+    for page in document.pages:
+        for box in _boxes(page._page_box):
+            children = getattr(box, "children", None) or []
+            kept = [child for child in children if not _print_only(child, box)]
+            if len(kept) < len(children):
+                if children[:len(kept)] != kept:
+                    return None
+                cut.append((box, kept))
+            replacement = getattr(box, "replacement", None)
+            if replacement is not None and box.element is not None:
+                copy = photos.get(box.element.get("src"))
+                if copy is not None:
+                    swap.append((box, copy))
+    return cut, swap
 
 
 def _boxes(box):
