@@ -40,9 +40,9 @@ fuzz: $(STAMP) ## Fuzz the loader with thousands of generated entries (a few min
 proof: $(STAMP) ## Render every page to PNG (and a contact sheet) in output/proof/
 	$(CAT) proof .
 
-bench: $(STAMP) ## Benchmark synthetic catalogues (10-200 entries) and compare with Typst
+bench: $(STAMP) ## Benchmark synthetic catalogues (10-200 entries) and compare with Typst; BASELINE=<commit>: this code against that commit's, alternating
 	$(PY) -m pip install -q typst==0.15.0  # the compiled peer: benchmark only
-	$(PY) benchmarks/bench.py
+	$(if $(BASELINE),$(PY) benchmarks/compare.py $(BASELINE),$(PY) benchmarks/bench.py)
 
 clean: ## Remove built files, the cache (.cache/) and the virtual environment
 	rm -rf output/* $(VENV) .pytest_cache .cache
