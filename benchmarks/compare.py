@@ -1,4 +1,5 @@
-"""`make bench BASELINE=<commit>`: this code against another commit's, alternating.
+"""`make bench BASELINE=<commit>`: this code against another commit's, alternating
+(`benchmarks/compare.py BASELINE [CURRENT]`: two commits).
 
 Both build the same synthetic catalogue of 100 entries (tests/synthetic.py), each in a
 folder of its own so that neither finds the other's cache, and each step runs for both
@@ -63,14 +64,18 @@ def _edit(entry: Path, old: str, new: str) -> None:
     entry.write_text(entry.read_text("utf-8").replace(old, new, 1), "utf-8")
 
 
-def compare(baseline: str) -> dict:
-    """Every step for both codes, alternating, ROUNDS times: the seconds of each run."""
+def compare(baseline: str, current: str | None = None) -> dict:
+    """Every step for both codes (the working copy, or the commit current), alternating,
+    ROUNDS times: the seconds of each run."""
     times = {step: {"baseline": [], "current": []} for step in STEPS}
     with tempfile.TemporaryDirectory(prefix="catalogue-compare-") as tmp:
         folder = Path(tmp)
-        codes = {"baseline": folder / "baseline", "current": TOOL_ROOT}
-        subprocess.run(["git", "-C", str(TOOL_ROOT), "worktree", "add", "--detach",
-                        str(codes["baseline"]), baseline], check=True, capture_output=True)
+        codes = {"baseline": folder / "code-baseline",
+                 "current": folder / "code-current" if current else TOOL_ROOT}
+        for name, commit in (("baseline", baseline), ("current", current)):
+            if commit:
+                subprocess.run(["git", "-C", str(TOOL_ROOT), "worktree", "add", "--detach",
+                                str(codes[name]), commit], check=True, capture_output=True)
         try:
             projects = {name: make_project(_folder(folder / name), 100) for name in codes}
             for round_ in range(ROUNDS):
@@ -81,8 +86,10 @@ def compare(baseline: str) -> dict:
                         times[step][name].append(seconds)
                 print(f"round {round_ + 1} of {ROUNDS} done", flush=True)
         finally:
-            subprocess.run(["git", "-C", str(TOOL_ROOT), "worktree", "remove", "--force",
-                            str(codes["baseline"])], check=False, capture_output=True)
+            for code in codes.values():
+                if code != TOOL_ROOT:
+                    subprocess.run(["git", "-C", str(TOOL_ROOT), "worktree", "remove",
+                                    "--force", str(code)], check=False, capture_output=True)
     return times
 
 
@@ -91,11 +98,11 @@ def _folder(path: Path) -> Path:
     return path
 
 
-def main(baseline: str) -> None:
+def main(baseline: str, current: str | None = None) -> None:
     """Compare, print one table, write output/bench-compare.json."""
     print(f"100 entries, {ROUNDS} alternating rounds, medians (seconds): {baseline} against "
-          "this working copy")
-    times = compare(baseline)
+          f"{current or 'this working copy'}")
+    times = compare(baseline, current)
     print(f"{'step':<22} {'baseline':>9} {'current':>9} {'ratio':>6}")
     for step, runs in times.items():
         old, new = (statistics.median(runs[name]) for name in ("baseline", "current"))
@@ -108,4 +115,4 @@ def main(baseline: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(*sys.argv[1:3])
