@@ -2,7 +2,7 @@
 
 A catalogue is its front matter (cover, foreword, contents), one part per spread, and one
 part per section of its back matter (overview, register, sources, contact page, colophon;
-the print edition's blank fillers go before the overview). Every part is numbered as in
+the print edition's blank fillers go before the colophon). Every part is numbered as in
 the catalogue and told the page of every anchor outside it that it refers to, so it can be
 laid out alone: in parallel with the others, and not at all when nothing that goes into it
 has changed. layout.py lays a part out, assemble.py joins the parts' PDFs.

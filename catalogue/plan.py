@@ -5,7 +5,8 @@ entry, and one part per section of the back matter. Page 1 is a right-hand page,
 pages are left-hand pages, and every spread starts on one: a blank page goes before a
 spread where the part before it ended on a left-hand page. The print edition is
 saddle-stitched, so its page count is padded to a multiple of four with blank pages
-before the back matter.
+where a book has them: just before the colophon, the last page. So both editions number
+everything else the same.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ class Part:
     kind: str  # "front", "spread" or "back"
     first_page: int
     slug: str | None = None  # the spread's entry, or the back matter's section (its anchor)
-    fillers: int = 0  # blank pages before it (the print edition's padding)
+    fillers: int = 0  # blank pages that open it (the print edition's padding)
 
     @property
     def first_side(self) -> str:
@@ -48,8 +49,8 @@ def plan(spreads: list[str], sections: list[str], sizes: dict[str, int],
          padded: bool = False) -> Plan:
     """Number the parts from their lengths (sizes: "front", a spread's slug, a section's
     name; a spread not named takes two pages, a section one). padded: blank fillers before
-    the back matter make the page count a multiple of four, once every section's length
-    is known (until then there are none)."""
+    the last section (the colophon) make the page count a multiple of four, once every
+    section's length is known (until then there are none)."""
     order: list[Part | None] = [Part("front", 1)]
     numbers: dict[str, int] = {}
     page = sizes["front"] + 1
@@ -62,10 +63,10 @@ def plan(spreads: list[str], sections: list[str], sizes: dict[str, int],
         page += sizes.get(slug, SPREAD_PAGES)
     fillers = padding(page - 1, sections, sizes) if padded else 0
     for section in sections:
-        order.append(Part("back", page, section, fillers))
-        numbers[section] = page + fillers
-        page += fillers + sizes.get(section, 1)
-        fillers = 0
+        blank = fillers if section == sections[-1] else 0
+        order.append(Part("back", page, section, blank))
+        numbers[section] = page + blank
+        page += blank + sizes.get(section, 1)
     return Plan(tuple(order), numbers)
 
 
