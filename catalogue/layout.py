@@ -174,14 +174,11 @@ def _bookmarks(document) -> list[list]:
 
 def _write(document, temp: Path, edition: PdfEdition, created: datetime.datetime) -> None:
     """Write one PDF; font subsets are stamped with the edition's date, never the clock."""
-    from . import pdf
-
     saved = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(created.timetuple()))
     document.fonts = {}  # the glyphs of this PDF only, not of one written before from it
     try:
-        with pdf.fonts_uncompressed():
-            document.write_pdf(temp, **edition.options)
+        document.write_pdf(temp, **edition.options)
     finally:
         if saved is None:
             del os.environ["SOURCE_DATE_EPOCH"]

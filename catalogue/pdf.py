@@ -18,11 +18,10 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 from .errors import BuildFailed
 from .paths import layouts_dir, readable_roots
 
-# The WeasyPrint whose internals fonts_uncompressed and as_download were read from. With
-# any other version neither is used (each edition lays out its own spreads; a part's font
-# subsets are deflated, then replaced by the join's), the build stays right, only slower,
-# and tests/test_parts.py fails until both are read and measured again
-# (docs/performance.md, "Patches of WeasyPrint").
+# The WeasyPrint whose internals as_download was read from. With any other version it is
+# not used (each edition lays out its own spreads), the build stays right, only slower,
+# and tests/test_parts.py fails until it is read and measured again (docs/performance.md,
+# "Patches of WeasyPrint").
 WEASYPRINT = "70.0"
 READ_FROM_THIS_WEASYPRINT = weasyprint.__version__ == WEASYPRINT
 
@@ -282,29 +281,6 @@ def _stylesheet(path: Path, roots: list[Path]):
         _STYLESHEETS.clear()
         _STYLESHEETS[key] = (css, fonts, list(said))
     return _STYLESHEETS[key]
-
-
-@contextlib.contextmanager
-def fonts_uncompressed():
-    """A part's font subsets written as they are, not deflated: the join puts one subset of
-    each typeface in their place (subsets.py; pikepdf deflates what it keeps), so
-    compressing them was a tenth of the cost of writing a part (10 ms a spread; 7 % of a
-    cold build). Only for the WeasyPrint this was read from (WEASYPRINT)."""
-    from weasyprint import pdf as writer
-
-    if not READ_FROM_THIS_WEASYPRINT:
-        yield
-        return
-    real = writer.build_fonts_dictionary
-
-    def build_fonts_dictionary(pdf, fonts, compress, subset, options):
-        return real(pdf, fonts, False, subset, options)
-
-    writer.build_fonts_dictionary = build_fonts_dictionary
-    try:
-        yield
-    finally:
-        writer.build_fonts_dictionary = real
 
 
 def set_bleed_box(path: Path, bleed_mm: float) -> None:

@@ -594,51 +594,35 @@ def test_only_a_print_edition_that_changes_nothing_but_its_bleed_serves_both(pro
     assert len(jobs) == (2 if "crop_marks" in setting else 1)
 
 
-def test_the_weasyprint_our_two_patches_were_read_from(project, tmp_path):
-    """pdf.fonts_uncompressed and pdf.as_download reach into WeasyPrint's internals: they
-    were read from WeasyPrint 70.0 and kept because each buys more than 5 % of a cold
-    build (docs/performance.md). Another version: read both again, measure again, then
-    change pdf.WEASYPRINT. Until then the build leaves WeasyPrint alone, and this fails."""
+def test_the_weasyprint_our_patch_was_read_from():
+    """pdf.as_download reaches into WeasyPrint's internals: it was read from WeasyPrint 70.0
+    and kept because it saves a whole layout per spread (docs/performance.md). Another
+    version: read it again, measure again, then change pdf.WEASYPRINT. Until then the
+    build leaves WeasyPrint alone, and this fails."""
     import inspect
 
-    import pikepdf
     import weasyprint
-    from weasyprint import pdf as writer
+    from weasyprint.anchors import gather_anchors
+    from weasyprint.images import get_image_from_uri
 
     from catalogue import pdf
 
     assert weasyprint.__version__ == pdf.WEASYPRINT, (
-        f"WeasyPrint {weasyprint.__version__}: pdf.fonts_uncompressed and pdf.as_download "
-        f"were read from {pdf.WEASYPRINT}; read and measure them again (docs/performance.md)")
+        f"WeasyPrint {weasyprint.__version__}: pdf.as_download was read from "
+        f"{pdf.WEASYPRINT}; read and measure it again (docs/performance.md)")
     assert pdf.READ_FROM_THIS_WEASYPRINT
-    assert list(inspect.signature(writer.build_fonts_dictionary).parameters) == [
-        "pdf", "fonts", "compress", "subset", "options"]
-    # In effect: the parts' font subsets are not deflated, the edition's are.
-    result = build(project, say=lambda m: None, output=tmp_path / "out", only={"download"})
-    parts = sorted((project / ".cache" / "parts").glob("*.pdf"))
-    assert parts
-
-    def font_filters(path: Path) -> set:
-        with pikepdf.open(path) as opened:
-            return {str(obj.get("/Filter")) for obj in opened.objects
-                    if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") in (
-                        "/Type1C", "/CIDFontType0C", "/OpenType")}
-
-    assert all(font_filters(part) == {"None"} for part in parts)
-    assert font_filters(result.written[0].path) == {"/FlateDecode"}
+    assert list(inspect.signature(gather_anchors).parameters)[:5] == [
+        "box", "anchors", "links", "bookmarks", "forms"]
+    assert {"cache", "url_fetcher", "options", "url", "orientation"} <= set(
+        inspect.signature(get_image_from_uri).parameters)
 
 
 def test_with_another_weasyprint_nothing_of_it_is_replaced(project, tmp_path, monkeypatch):
-    """The build is right with a WeasyPrint the patches were not read from: each edition
-    lays out its own spreads and WeasyPrint writes the fonts as it does."""
-    from weasyprint import pdf as writer
-
+    """The build is right with a WeasyPrint the patch was not read from: each edition
+    lays out its own spreads."""
     from catalogue import pdf
 
     monkeypatch.setattr(pdf, "READ_FROM_THIS_WEASYPRINT", False)
-    real = writer.build_fonts_dictionary
-    with pdf.fonts_uncompressed():
-        assert writer.build_fonts_dictionary is real
     drawn = _drawn(monkeypatch, tmp_path)
     made = build(project, say=lambda m: None, output=tmp_path / "other", only={"download"})
     assert drawn == {"greenlab-skive": False, "carbon-20": False}
