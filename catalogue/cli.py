@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import atexit
-import gc
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,11 +10,6 @@ import click
 
 from . import preflight
 from .errors import CatalogueError, relative
-
-# When a command ends, Python's last full collection walks every object it left behind
-# (0.2 s after a preview has laid out a spread); frozen, they are released with the
-# process. atexit handlers and finalizers still run: they come before that collection.
-atexit.register(gc.freeze)
 
 PROJECT = click.argument("project", required=False, default=".",
                          type=click.Path(file_okay=False, path_type=Path))
