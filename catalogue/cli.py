@@ -136,15 +136,16 @@ class _Group(_Command, click.Group):
     command_class = _Command
 
     def main(self, *args, **kwargs):
-        saved = os.environ.get("LANGUAGE")
+        saved = os.environ.get("LANGUAGE"), i18n.current
         _speak(i18n.from_environment())
         try:
             return super().main(*args, **kwargs)
-        finally:
-            if saved is None:
+        finally:  # as it was: the command may be one call in a longer process (tests)
+            if saved[0] is None:
                 os.environ.pop("LANGUAGE", None)
             else:
-                os.environ["LANGUAGE"] = saved
+                os.environ["LANGUAGE"] = saved[0]
+            i18n.use(saved[1])
 
     def invoke(self, ctx):
         try:
