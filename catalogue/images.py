@@ -48,6 +48,29 @@ def check(root: Path, file: str) -> str | None:
     Nothing outside the project is ever read: not a web address, not an absolute path,
     not ../, not a link that leads out of the folder.
     """
+    found = _path_problem(file)
+    if found:
+        return found
+    lexical, target = Path(os.path.normpath(root / file)), (root / file).resolve()
+    if not target.is_relative_to(root):
+        if lexical.is_relative_to(root):
+            return _("{file} is a link to a file outside the project folder; copy the photo "
+                     "itself into images/").format(file=_as_typed(file))
+        return _("{file} is outside the project folder; copy the photo into images/").format(
+            file=_as_typed(file))
+    if target.suffix.lower() not in IMAGE_TYPES:
+        return _("{file} is not a JPEG or PNG photo; save it as .jpg or .png").format(
+            file=_as_typed(file))
+    if not target.exists():
+        return _not_found(root, file)
+    if not target.is_file():
+        return _("{file} is not an ordinary file; save the photo itself in images/").format(
+            file=_as_typed(file))
+    return _remembered(root, target, file)
+
+
+def _path_problem(file: str) -> str | None:
+    """What is wrong with the path as written, before looking for the file."""
     if _OWN_COMPUTER.match(file):
         return _("{file} is a place on your own computer, which the build cannot use; copy "
                  "the photo into the folder images/ in the project and write {example}"
@@ -68,22 +91,7 @@ def check(root: Path, file: str) -> str | None:
         return _("{file} contains {char}, which cannot be used in the path of a photo; rename "
                  "the file with letters, digits, - and _ (and / between folders)").format(
                      file=_as_typed(file), char=_as_typed(odd))
-    lexical, target = Path(os.path.normpath(root / file)), (root / file).resolve()
-    if not target.is_relative_to(root):
-        if lexical.is_relative_to(root):
-            return _("{file} is a link to a file outside the project folder; copy the photo "
-                     "itself into images/").format(file=_as_typed(file))
-        return _("{file} is outside the project folder; copy the photo into images/").format(
-            file=_as_typed(file))
-    if target.suffix.lower() not in IMAGE_TYPES:
-        return _("{file} is not a JPEG or PNG photo; save it as .jpg or .png").format(
-            file=_as_typed(file))
-    if not target.exists():
-        return _not_found(root, file)
-    if not target.is_file():
-        return _("{file} is not an ordinary file; save the photo itself in images/").format(
-            file=_as_typed(file))
-    return _remembered(root, target, file)
+    return None
 
 
 def _fix() -> str:

@@ -5,7 +5,8 @@ own words ("could not find expected ':'" under a field that lacks its colon). He
 common mistake is tried as a fix of one line, from the line the parser named back towards
 the top: the first fix after which the file reads is the mistake, and the fixed line is what
 the editor is told to type. Only called for a file that does not read, so it costs nothing
-otherwise (a fix is one parse of a small file: well under a millisecond with libyaml).
+otherwise (a fix is one parse of a small file: well under a millisecond with libyaml). When
+no common mistake explains the line, plainly() says what libyaml met in the editor's words.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Callable
 
 import yaml
 
-from .i18n import _
+from .i18n import N_, _
 
 LOOK_BACK = 12  # lines above the parser's line that may hold the mistake
 _WORD = r"[^\W\d][\w-]*"
@@ -122,6 +123,51 @@ def _types(annotation) -> list:
 
     args = typing.get_args(annotation)
     return [annotation, *(t for a in args for t in _types(a))]
+
+
+# libyaml's words for what it met, said plainly: when no common mistake explains the line,
+# these at least say what to look for.
+_QUOTE_COLON = N_("there is ': ' where no field can start; if the text contains ': ', put "
+                  "the whole text in quotes")
+_PLAIN = {
+    "mapping values are not allowed here": _QUOTE_COLON,                 # PyYAML
+    "mapping values are not allowed in this context": _QUOTE_COLON,      # libyaml
+    "could not find expected ':'": N_("a field was expected here: write it as 'name: "
+                                      "value', and indent text that goes on from the line "
+                                      "above"),
+    "did not find expected key": N_("the indentation does not match the lines above: the "
+                                    "fields of one block start in the same column"),
+    "did not find expected '-' indicator": N_("a line among the items of a list does not "
+                                              "start with '- '"),
+    "found unexpected end of stream": N_("the file ends inside quoted text: a quotation "
+                                         "mark is not closed"),
+    "did not find expected <document start>": N_("a line that is not a field ('name: "
+                                                 "value') where a field should start"),
+    "found character that cannot start any token": N_("a character that cannot start a "
+                                                      "value (such as @, ` or %); put the "
+                                                      "whole text in quotes"),
+    "found character '\\t' that cannot start any token": N_("a tab; use spaces"),
+    "did not find expected ',' or ']'": N_("a list in [ ] is not closed with ], or text in "
+                                           "it holds ',', ':' or '#': put such text in "
+                                           "quotes"),
+    "did not find expected ',' or '}'": N_("a block in { } is not closed with }, or text "
+                                           "in it holds ',', ':' or '#': put such text in "
+                                           "quotes"),
+    "found unknown escape character": N_("quoted text has a backslash (\\) that YAML "
+                                         "does not know; use single quotes around the text, "
+                                         "or write \\\\ for a backslash"),
+    "block sequence entries are not allowed in this context": N_(
+        "a list item ('- ') where no list can start: start the list on the line under "
+        "its field's name"),
+}
+
+
+def plainly(message: str) -> str:
+    """What libyaml met (its message), in the editor's words."""
+    if message in _PLAIN:
+        return _(_PLAIN[message])
+    return _("YAML cannot read this line; look for a missing colon, quotation mark or '- ', "
+             "or a wrong indent, here or on the line above")
 
 
 Fix = Callable[[list[str], int], list[tuple[str, str]]]

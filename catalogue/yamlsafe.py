@@ -144,41 +144,6 @@ def _escape_problem(char: str) -> str:
              "remove the escape").format(kind=kind, code=f"U+{ord(char):04X}")
 
 
-# libyaml's words for what it met, said plainly: when no common mistake (mistakes.py)
-# explains the line, these at least say what to look for.
-_QUOTE_COLON = N_("there is ': ' where no field can start; if the text contains ': ', put "
-                  "the whole text in quotes")
-_PLAIN = {
-    "mapping values are not allowed here": _QUOTE_COLON,                 # PyYAML
-    "mapping values are not allowed in this context": _QUOTE_COLON,      # libyaml
-    "could not find expected ':'": N_("a field was expected here: write it as 'name: "
-                                      "value', and indent text that goes on from the line "
-                                      "above"),
-    "did not find expected key": N_("the indentation does not match the lines above: the "
-                                    "fields of one block start in the same column"),
-    "did not find expected '-' indicator": N_("a line among the items of a list does not "
-                                              "start with '- '"),
-    "found unexpected end of stream": N_("the file ends inside quoted text: a quotation "
-                                         "mark is not closed"),
-    "did not find expected <document start>": N_("a line that is not a field ('name: "
-                                                 "value') where a field should start"),
-    "found character that cannot start any token": N_("a character that cannot start a "
-                                                      "value (such as @, ` or %); put the "
-                                                      "whole text in quotes"),
-    "found character '\\t' that cannot start any token": N_("a tab; use spaces"),
-    "did not find expected ',' or ']'": N_("a list in [ ] is not closed with ], or text in "
-                                           "it holds ',', ':' or '#': put such text in "
-                                           "quotes"),
-    "did not find expected ',' or '}'": N_("a block in { } is not closed with }, or text "
-                                           "in it holds ',', ':' or '#': put such text in "
-                                           "quotes"),
-    "found unknown escape character": N_("quoted text has a backslash (\\) that YAML "
-                                         "does not know; use single quotes around the text, "
-                                         "or write \\\\ for a backslash"),
-    "block sequence entries are not allowed in this context": N_(
-        "a list item ('- ') where no list can start: start the list on the line under "
-        "its field's name"),
-}
 _TOO_DEEP = N_("lists and blocks are nested more than {depth} levels deep; an entry needs "
                "three at most")
 _OWN_WORDS = {  # libyaml's own limits, met before ours: said our way
@@ -222,10 +187,7 @@ def _syntax_problem(text: str, exc: yaml.MarkedYAMLError) -> YamlProblem:
     found = mistakes.explain(text, line, context)
     if found:
         return YamlProblem(found.message, found.line)
-    said = _(_PLAIN[message]) if message in _PLAIN else _(
-        "YAML cannot read this line; look for a missing colon, quotation mark or '- ', or "
-        "a wrong indent, here or on the line above")
-    return YamlProblem(said, line, mark.column + 1 if mark else None)
+    return YamlProblem(mistakes.plainly(message), line, mark.column + 1 if mark else None)
 
 
 def _no_aliases() -> str:
