@@ -388,6 +388,29 @@ def test_an_illustration_pointing_at_the_network_stops_the_build(tmp_path, serve
     assert snapshot(project / "output") == before
 
 
+def test_check_refuses_the_illustration_the_build_would_refuse(tmp_path, server):
+    """`make check` says what `make` would stop at, in its words, without a layout."""
+    port, requests = server
+    project = make_project(tmp_path, layouts=True)
+    shutil.copy(REPO / "tests" / "fixtures" / "valid" / "minimal.yaml", project / "entries")
+    svg = project / "layouts" / "illustrations" / "energi.svg"
+    svg.write_text(svg.read_text("utf-8").replace(
+        "</svg>", f'<image href="http://127.0.0.1:{port}/x.png" width="10" height="10"/></svg>'),
+        "utf-8")
+    before = snapshot(project / "output")
+
+    result = run("check", "--strict", str(project))
+
+    assert result.exit_code == 1, result.output
+    assert result.output.splitlines() == [
+        "layouts/illustrations/energi.svg: layoutet kunne ikke sættes op: afviste at indlæse "
+        f"layouts/illustrations/energi.svg: SVG-filen henviser til http://127.0.0.1:{port}/"
+        "x.png; en SVG må kun henvise til sine egne dele (#id), så indlejr eller tegn billedet "
+        "i selve SVG-filen", summary()]
+    assert requests == []
+    assert snapshot(project / "output") == before
+
+
 @pytest.mark.parametrize("reference, shown", [
     ('<image href="../../../outside.png" width="9" height="9"/>', "../../../outside.png"),
     ('<use xlink:href="other.svg#wind"/>', "other.svg#wind"),

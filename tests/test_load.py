@@ -509,3 +509,19 @@ def test_curly_quotation_marks_are_read_as_danish_ones(tmp_path):
 
     assert doc.entry.title == "Projektet »Grøn varme« i Nordby"
     assert doc.entry.about.startswith("Det »grønne« løft: partnerskabet samler")
+
+
+def test_a_danish_field_name_in_catalogue_yaml_gets_one_message(tmp_path):
+    project = make_project(tmp_path, MINIMAL)
+    config = project / "catalogue.yaml"
+    text = config.read_text("utf-8")
+    line = text.splitlines().index(next(l for l in text.splitlines()
+                                        if l.startswith("foreword:"))) + 1
+    config.write_text(text.replace("\nforeword:", "\nforord:"), "utf-8")
+
+    result = run("check", str(project))
+
+    assert result.exit_code == 1, result.output
+    assert result.output.splitlines() == [
+        f"catalogue.yaml:{line}: forord: ukendt felt; mente du 'foreword'?", summary(1)]
+    assert snapshot(project / "output") == {"old.pdf": OLD_PDF}
