@@ -12,7 +12,7 @@ PYTHON  ?= $(firstword $(foreach p,$(PYTHONS),$(shell $(p) -c 'import sys, ensur
              sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 && echo $(p))))
 
 .DEFAULT_GOAL := all
-.PHONY: all build print booklet check test fuzz proof bench preflight help clean system-deps
+.PHONY: all build print booklet check test fuzz proof bench preflight messages help clean system-deps
 
 all: build ## Set everything up, validate and build the catalogue into output/
 
@@ -43,6 +43,20 @@ proof: $(STAMP) ## Render every page to PNG (and a contact sheet) in output/proo
 bench: $(STAMP) ## Benchmark synthetic catalogues (10-200 entries) and compare with Typst; BASELINE=<commit>: this code against that commit's, alternating
 	$(PY) -m pip install -q typst==0.15.0  # the compiled peer: benchmark only
 	$(if $(BASELINE),$(PY) benchmarks/compare.py $(BASELINE),$(PY) benchmarks/bench.py)
+
+# The Danish words of every message (catalogue/i18n.py): the catalogue's own and click's
+# (Usage, Options, its errors), extracted with Babel, merged into the Danish catalogue (new
+# messages come in untranslated: translate them in the .po) and compiled for gettext.
+LOCALE := catalogue/locale
+messages: $(STAMP) ## Update the Danish messages from the code; then translate what is new
+	$(VENV)/bin/pybabel -q extract --no-location --omit-header -o $(LOCALE)/catalogue.pot \
+	  catalogue "$$($(PY) -c 'import click, os; print(os.path.dirname(click.__file__))')"
+	test -f $(LOCALE)/da/LC_MESSAGES/catalogue.po || \
+	  $(VENV)/bin/pybabel -q init -i $(LOCALE)/catalogue.pot -d $(LOCALE) -D catalogue -l da
+	$(VENV)/bin/pybabel -q update --no-fuzzy-matching --ignore-obsolete \
+	  -i $(LOCALE)/catalogue.pot -d $(LOCALE) -D catalogue -l da
+	rm $(LOCALE)/catalogue.pot
+	$(VENV)/bin/pybabel compile --statistics -d $(LOCALE) -D catalogue -l da
 
 clean: ## Remove built files, the cache (.cache/) and the virtual environment
 	rm -rf output/* $(VENV) .pytest_cache .cache

@@ -14,6 +14,7 @@ from . import cache, check, pages, parts, preflight
 from .editions import PdfEdition, for_project, output_name
 from .errors import BuildFailed, Problem, relative
 from .files import atomic_target
+from .i18n import _, ngettext
 from .load import Project
 from .paths import layouts_dir
 from .pool import Pool
@@ -57,8 +58,9 @@ def build(root: Path, strict: bool = False, say: Say = print,
         editions = [e for e in for_project(project.edition, project.root)
                     if only is None or e.key in only]
         # 2. Plan the pages and lay out, in parallel, every part the cache lacks.
-        say(f"Laying out {' and '.join(e.label.lower() for e in editions)}: "
-            f"{len(project.entries)} spread(s)")
+        say(_("Laying out the {editions}: {count} spread(s)").format(
+            editions=_(" and ").join(e.label.lower() for e in editions),
+            count=len(project.entries)))
         laid, measured = pages.lay_out_editions(project, editions, pool)
         # 3. Check the pages: nothing is written when a spread runs over.
         facts = {e.key: _check(project, e, laid[e.key], strict, result) for e in editions}
@@ -68,7 +70,9 @@ def build(root: Path, strict: bool = False, say: Say = print,
         with _staged(targets, project) as temps:
             _join_all(pool, project, editions, laid, facts, temps, targets, result)
             _impose_all(pool, project, temps, targets, result, say)
-            say(f"Writing {len(result.written)} file(s) to {relative(output, project.root)}/")
+            say(ngettext("Writing {count} file to {folder}/", "Writing {count} files to "
+                         "{folder}/", len(result.written)).format(
+                count=len(result.written), folder=relative(output, project.root)))
 
     # 6. What this build no longer needs leaves the cache; the preflight report.
     _prune(project, editions, laid, measured)
@@ -88,8 +92,9 @@ def _check(project: Project, edition: PdfEdition, laid: list, strict: bool,
     messages = list(dict.fromkeys(m for part in found for m in part.messages))
     result.warnings += [Problem("(layout)", None, None, m, "warning") for m in messages]
     if strict and messages:
-        raise BuildFailed(f"WeasyPrint reported problems while laying out the "
-                          f"{edition.label.lower()} (strict mode); the previous PDF was kept.",
+        raise BuildFailed(_("WeasyPrint reported problems while laying out the {edition} "
+                            "(--strict); the previous PDF was kept.").format(
+                              edition=edition.label.lower()),
                           [Problem("(layout)", None, None, m) for m in messages])
     fits, photos = parts.fits_of(found), parts.photos_of(found)
     problems = check.fit_problems(fits, project, strict)
@@ -97,8 +102,10 @@ def _check(project: Project, edition: PdfEdition, laid: list, strict: bool,
         problems += check.resolution_problems(photos, project, strict)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
-        raise BuildFailed(f"{len(errors)} problem(s) with the layout of the spreads; "
-                          "nothing was written.", problems)
+        raise BuildFailed(ngettext(
+            "{count} problem with the layout of the spreads; nothing was written.",
+            "{count} problems with the layout of the spreads; nothing was written.",
+            len(errors)).format(count=len(errors)), problems)
     result.warnings += [p for p in problems if p not in result.warnings]
     return {"overflowing": [f.slug for f in fits if f.overflow_lines or f.left_spill_lines],
             "sparse": [f.slug for f in fits if f.fill < check.SPARSE],
@@ -124,9 +131,9 @@ def _join_all(pool: Pool, project: Project, editions: list[PdfEdition], laid: di
                       [(temps[e.key], targets[e.key]) for e in editions], editions,
                       [fonts] * len(editions), [project.root] * len(editions))
     for edition, (count, dangling, described) in zip(editions, joined):
-        result.warnings += [Problem("(layout)", None, None, f"a link points to #{name}, "
-                                    "which is nowhere in the catalogue", "warning")
-                            for name in dangling]
+        result.warnings += [Problem("(layout)", None, None, _(
+            "a link points to #{name}, which is nowhere in the catalogue").format(name=name),
+            "warning") for name in dangling]
         result.report.append(described | facts[edition.key]
                              | {"file": targets[edition.key].name})
         result.written.append(Written(targets[edition.key], count))
@@ -139,7 +146,7 @@ def _impose_all(pool: Pool, project: Project, temps: dict, targets: dict, result
     imposed = pool.map(_impose, [temps.get("print")] * len(sheets),
                        [temps[sheet] for sheet in sheets], sheets)
     for sheet, done in zip(sheets, imposed):
-        say(f"Imposed {relative(targets[sheet], project.root)}")
+        say(_("Imposed {file}").format(file=relative(targets[sheet], project.root)))
         result.written.append(Written(targets[sheet], done.sides))
         result.booklet_hint = done.hint
 
@@ -158,8 +165,8 @@ def _join(pieces: list, files: tuple[Path, Path], edition: PdfEdition, fonts: li
                 joiner.add(piece)
             count = joiner.write(temp, edition.bleed_box_mm, fonts, root)
     except OSError as exc:
-        raise BuildFailed(f"could not write {relative(target, root)}: {exc.strerror or exc}; "
-                          "the previous PDF was kept.") from None
+        raise BuildFailed(_("could not write {file}: {why}; the previous PDF was kept.").format(
+            file=relative(target, root), why=exc.strerror or exc)) from None
     return count, assemble.dangling_links(temp), preflight.describe(temp, edition.label, {})
 
 
@@ -170,8 +177,8 @@ def _impose(source: Path, temp: Path, sheet: str):
     try:
         return impose.impose(source, temp, sheet)
     except OSError as exc:
-        raise BuildFailed(f"could not write a booklet: {exc.strerror or exc}; the previous "
-                          "PDFs were kept.") from None
+        raise BuildFailed(_("could not write a booklet: {why}; the previous PDFs were "
+                            "kept.").format(why=exc.strerror or exc)) from None
 
 
 @contextlib.contextmanager
@@ -184,8 +191,8 @@ def _staged(targets: dict[str, Path], project: Project):
                    for key, path in targets.items()}
     except OSError as exc:
         folder = relative(next(iter(targets.values())).parent, project.root)
-        raise BuildFailed(f"could not write to {folder}/: {exc.strerror or exc}; the "
-                          "previous PDFs were kept.") from None
+        raise BuildFailed(_("could not write to {folder}/: {why}; the previous PDFs were "
+                            "kept.").format(folder=folder, why=exc.strerror or exc)) from None
 
 
 def _prune(project: Project, editions: list[PdfEdition], laid: dict, measured: list) -> None:

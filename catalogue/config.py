@@ -9,21 +9,22 @@ from typing import Annotated
 from pydantic import AfterValidator, Field, PlainValidator, model_validator
 from pydantic_core import PydanticCustomError
 
-from .model import Email, Markdown, Model, Text
+from .i18n import _
+from .model import Email, Markdown, Model, Plain, Text
 
 
 def _hex_colour(value: str) -> str:
     if not re.fullmatch(r"#[0-9A-Fa-f]{6}", value):
-        raise PydanticCustomError("colour", "{value} is not a colour; write it as #1E4B3A",
-                                  {"value": repr(value)})
+        raise PydanticCustomError("colour", _("{value} is not a colour; write it in quotes, "
+                                              "as \"#1E4B3A\""), {"value": repr(value)})
     return value.upper()
 
 
 def _theme_key(value: str) -> str:
     if not re.fullmatch(r"[a-z][a-z0-9-]*", value):
         raise PydanticCustomError(
-            "theme_key", "theme key {value} must be a short lower-case word without "
-            "æ, ø, å or spaces (e.g. 'cirkulaer')", {"value": repr(value)})
+            "theme_key", _("theme key {value} must be a short lower-case word without "
+                           "æ, ø, å or spaces (e.g. 'cirkulaer')"), {"value": repr(value)})
     return value
 
 
@@ -32,8 +33,8 @@ def _order(value: object) -> str | list[str]:
                            and all(isinstance(v, str) and v for v in value)):
         return value
     raise PydanticCustomError(
-        "order", "order must be one of {orders}, or a list of entry file names without "
-        ".yaml", {"orders": ", ".join(ORDERS)})
+        "order", _("order must be one of {orders}, or a list of entry file names without "
+                   ".yaml"), {"orders": ", ".join(ORDERS)})
 
 
 ORDERS = ("municipality", "title", "started")
@@ -55,7 +56,7 @@ class PrintSettings(Model):
 
     bleed_mm: float = Field(3, ge=0, le=10, description="Bleed on every side, in mm.")
     crop_marks: bool = Field(False, description="Draw crop marks (print shops prefer none).")
-    icc_profile: Text | None = Field(
+    icc_profile: Plain | None = Field(
         None, description="The print shop's CMYK ICC profile, e.g. profiles/ISOcoated_v2.icc; "
                           "when given, the print edition is written as PDF/X-4.")
 
@@ -98,7 +99,7 @@ class Edition(Model):
         for key in self.colours.themes:
             if key not in self.themes:
                 raise PydanticCustomError(
-                    "theme", "colours.themes names {key}, which is not in themes",
+                    "theme", _("colours.themes names {key}, which is not in themes"),
                     {"key": repr(key)})
         return self
 

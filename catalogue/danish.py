@@ -1,4 +1,4 @@
-"""Danish conventions: alphabetical order, numbers, dates and slugs."""
+"""Danish conventions: alphabetical order, numbers, dates, quotation marks and slugs."""
 
 from __future__ import annotations
 
@@ -19,6 +19,26 @@ _COLLATOR = icu.Collator.createInstance(icu.Locale("da_DK"))
 def sort_key(text: str) -> bytes:
     """Key for sorting in Danish alphabetical order (Aabenraa, Aalborg, Aarhus last)."""
     return _COLLATOR.getSortKey(text)
+
+
+# A pair of double quotation marks around some text: straight ones, Word's curly ones (“…”,
+# ”…”) or German low ones („…“). The opening mark starts the text or follows a space or an
+# opening bracket or dash; the closing one ends it or comes before a space or punctuation:
+# so 5" (inches) is left alone.
+_BEFORE, _AFTER = r"(?<![^\s(\[{/–—-])", r"(?![^\s.,;:!?)\]}/–—-])"
+_ANY_PAIR = re.compile(_BEFORE + r'["“„”](?=\S)(.*?\S)["”“]' + _AFTER)
+_CURLY_PAIR = re.compile(_BEFORE + r"[“„”](?=\S)(.*?\S)[”“]" + _AFTER)
+
+
+def quotes(text: str) -> str:
+    """Double quotation marks, straight or curly, as Danish ones: "Grøn by" -> »Grøn by«."""
+    return _ANY_PAIR.sub("»\\1«", text)
+
+
+def curly_quotes(text: str) -> str:
+    """Only curly double quotation marks as Danish ones (Markdown turns straight ones into
+    »…« itself, knowing where they are syntax)."""
+    return _CURLY_PAIR.sub("»\\1«", text)
 
 
 def number(value: int | float) -> str:

@@ -5,6 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .i18n import N_, _, ngettext
+
+# How a warning and an editorial note are labelled (an error has no label).
+SEVERITIES = {"warning": N_("warning"), "note": N_("note")}
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -19,7 +24,7 @@ class Problem:
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
         what = f"{self.field}: {self.message}" if self.field else self.message
-        prefix = "" if self.severity == "error" else f"{self.severity}: "
+        prefix = "" if self.severity == "error" else f"{_(SEVERITIES[self.severity])}: "
         return f"{where}: {prefix}{what}"
 
 
@@ -45,11 +50,14 @@ class ValidationFailed(CatalogueError):
         errors = sum(p.severity == "error" for p in problems)
         warnings = len(problems) - errors
         files = len({p.file for p in problems})
-        parts = [f"{errors} error{'s' if errors != 1 else ''}"]
+        parts = [ngettext("{count} error", "{count} errors", errors).format(count=errors)]
         if warnings:
-            parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
-        noun = "file" if files == 1 else "files"
-        return cls(f"{' and '.join(parts)} in {files} {noun}; nothing was written to output/.", problems)
+            parts.append(ngettext("{count} warning", "{count} warnings", warnings).format(
+                count=warnings))
+        where = ngettext("in {count} file", "in {count} files", files).format(count=files)
+        joined = (" " + _("and") + " ").join(parts)
+        return cls(_("{problems} {where}; nothing was written to output/.").format(
+            problems=joined, where=where), problems)
 
 
 class BuildFailed(CatalogueError):

@@ -24,9 +24,10 @@ from pypdf.generic import (
 
 from .errors import BuildFailed
 from .files import atomic_target
+from .i18n import N_, _
 
 MM = 72 / 25.4
-DUPLEX_HINT = "Print double-sided, flip on short edge, then fold and staple"
+DUPLEX_HINT = N_("Print double-sided, flip on short edge, then fold and staple")  # shown: _()
 
 Side = tuple[int | None, int | None]
 
@@ -147,7 +148,8 @@ class _Form:
 def _form(writer: PdfWriter, page: PageObject, number: int) -> _Form:
     """One source page as a Form XObject clipped to its trim box."""
     if page.rotation % 360:
-        raise BuildFailed(f"page {number} is rotated; a booklet needs upright pages")
+        raise BuildFailed(_("page {number} is rotated; a booklet needs upright pages").format(
+            number=number))
     # pypdf's trimbox falls back to CropBox, then MediaBox, as the PDF spec says.
     box = RectangleObject(page.trimbox)
     form = DecodedStreamObject()
@@ -198,8 +200,9 @@ def _placement(layout: Sheet, form: _Form, right: bool) -> str:
     x0, y0, x1, y1 = (float(v) for v in form.box)
     width, height = (x1 - x0) * s, (y1 - y0) * s
     if width > layout.width / 2 + 1 or height > layout.height + 1:
-        raise BuildFailed(f"page {form.name[2:]} ({(x1 - x0) / MM:.0f} x {(y1 - y0) / MM:.0f}"
-                          " mm) is too big for this sheet")
+        raise BuildFailed(_("page {number} ({width} x {height} mm) is too big for this sheet")
+                          .format(number=form.name[2:], width=f"{(x1 - x0) / MM:.0f}",
+                                  height=f"{(y1 - y0) / MM:.0f}"))
     # The spine is the sheet's middle: the left page ends there, the right page starts there.
     x = layout.width / 2 if right else layout.width / 2 - width
     y = (layout.height - height) / 2

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from . import cache, check
 from .errors import BuildFailed, relative
 from .files import atomic_target
+from .i18n import _
 from .paths import readable_roots
 
 if TYPE_CHECKING:
@@ -145,8 +146,9 @@ def _written(root: Path, shown: dict[str, str | None], document, output: Output,
             with atomic_target(folder / f"{output.key}.json") as temp:
                 temp.write_text(json.dumps(record, ensure_ascii=False), "utf-8")
         except OSError as exc:
-            raise BuildFailed(f"could not write {relative(target, root)}: "
-                              f"{exc.strerror or exc}; the previous PDF was kept.") from None
+            raise BuildFailed(_("could not write {file}: {why}; the previous PDF was "
+                                "kept.").format(file=relative(target, root),
+                                                why=exc.strerror or exc)) from None
     return facts
 
 

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import concurrent.futures
 import datetime
-import difflib
 import pickle
-import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pydantic
 from pydantic import BaseModel
 
-from . import cache, danish, images, municipalities, yamlsafe
+from . import cache, danish, explain, images, municipalities, yamlsafe
 from .config import Edition
 from .danish import sort_key
 from .errors import Problem, ValidationFailed, relative
+from .i18n import N_, _
 from .model import Entry
 from .paths import layouts_dir
 
@@ -82,10 +81,10 @@ def load_project(root: Path, today: datetime.date | None = None) -> Project:
     context = {"themes": edition.themes if edition else None,
                "this_year": (today or datetime.date.today()).year}
     entries = []
-    paths = sorted((root / "entries").glob("*.yaml")) if (root / "entries").is_dir() else []
+    paths = entry_files(root, problems)
     if not paths and not problems:
-        problems.append(Problem("entries/", None, None, "no entries found; add a file such "
-                                "as entries/klimapartnerskab-vejle-nord.yaml"))
+        problems.append(Problem("entries/", None, None, _(
+            "no entries found; add a file such as entries/klimapartnerskab-vejle-nord.yaml")))
     # Photos are checked (decoded) in threads while the next entries are read: Pillow lets
     # go of the interpreter while it decodes, so a first build's 100 photos take the core
     # the command leaves free (0.4 s -> 0.2 s). Problems keep the order of the files.
@@ -113,39 +112,61 @@ def load_project(root: Path, today: datetime.date | None = None) -> Project:
     return Project(root, edition, entries, [p for p in problems if p.severity == "warning"])
 
 
+SUFFIXES = (".yaml", ".yml")
+
+
+def entry_files(root: Path, problems: list[Problem]) -> list[Path]:
+    """The entries' files: entries/*.yaml and *.yml (any case), never two for one slug."""
+    folder = root / "entries"
+    if not folder.is_dir():
+        return []
+    found = sorted(p for p in folder.iterdir() if p.suffix.lower() in SUFFIXES)
+    by_slug: dict[str, Path] = {}
+    for path in found:
+        if path.stem in by_slug:
+            problems.append(Problem(_name(path, root), None, None, _(
+                "{other} has the same name; one partnership is one file, so delete or "
+                "rename one of them").format(other=_name(by_slug[path.stem], root))))
+        by_slug.setdefault(path.stem, path)
+    return [p for p in found if by_slug[p.stem] == p]
+
+
 def _load_edition(root: Path, problems: list[Problem],
                   remembered: set[Path]) -> Edition | None:
     path = root / "catalogue.yaml"
     if not path.is_file():
-        problems.append(Problem("catalogue.yaml", None, None, "catalogue.yaml is missing; "
-                                "every project needs one (see README)"))
+        problems.append(Problem("catalogue.yaml", None, None, _(
+            "catalogue.yaml is missing; every project needs one (see section 4 of "
+            "{guide})").format(guide=explain.GUIDE)))
         return None
     edition, located = _validate(path, root, Edition, {}, problems, remembered)
     illustrations = layouts_dir(root) / "illustrations"
     for theme in (edition.themes if edition else {}):
         if not (illustrations / f"{theme}.svg").is_file():
             problems.append(Problem("catalogue.yaml", located.line_of(("themes", theme)),
-                                    f"themes.{theme}", f"there is no illustration for this "
-                                    f"theme; add {relative(illustrations, root)}/{theme}.svg "
-                                    "(it is shown on spreads without a photo)"))
+                                    f"themes.{theme}", _(
+                "there is no illustration for this theme; add {file} (it is shown on "
+                "spreads without a photo)").format(
+                    file=f"{relative(illustrations, root)}/{theme}.svg")))
     profile = edition.print.icc_profile if edition else None
     if profile:
         target = (root / profile).resolve()
         if not target.is_relative_to(root) or not target.is_file() or \
                 target.suffix.lower() not in (".icc", ".icm"):
             problems.append(Problem("catalogue.yaml", located.line_of(("print", "icc_profile")),
-                                    "print.icc_profile", f"{profile!r} is not an ICC profile "
-                                    "in the project folder; ask the print shop for their "
-                                    ".icc file and put it in the project"))
+                                    "print.icc_profile", _(
+                "{file} is not an ICC profile in the project folder; ask the print shop for "
+                "their .icc file and put it in the project").format(file=repr(profile))))
             return None
     return edition
 
 
 # The anchors the layouts give the front and back matter: an entry's file name is its
 # spread's anchor (and, in the build's plan, its part's name), so it may not be one of them.
-TAKEN = {"forord": "the foreword", "indhold": "the contents", "oversigt": "the overview",
-         "register": "the register", "kilder": "the sources", "kontakt": "the contact page",
-         "kolofon": "the colophon"}
+TAKEN = {"forord": N_("the foreword"), "indhold": N_("the contents"),
+         "oversigt": N_("the overview"), "register": N_("the register"),
+         "kilder": N_("the sources"), "kontakt": N_("the contact page"),
+         "kolofon": N_("the colophon")}
 
 
 def _load_entry(root: Path, path: Path, context: dict, problems: list[Problem],
@@ -157,10 +178,11 @@ def _load_entry(root: Path, path: Path, context: dict, problems: list[Problem],
     if entry is None:
         return None, None
     if path.stem in TAKEN:
-        problems.append(Problem(_name(path, root), None, None, f"the file name "
-                                f"{path.stem!r} is the catalogue's own name for "
-                                f"{TAKEN[path.stem]}; rename the file, for example to "
-                                f"{path.stem}-{danish.slug(entry.municipalities[0])}.yaml"))
+        problems.append(Problem(_name(path, root), None, None, _(
+            "the file name {name} is the catalogue's own name for {page}; rename the file, "
+            "for example to {example}").format(
+                name=repr(path.stem), page=_(TAKEN[path.stem]),
+                example=f"{path.stem}-{danish.slug(entry.municipalities[0])}{path.suffix}")))
         return None, None
     photo = photos.submit(images.check, root, entry.image.file) if entry.image else None
     return EntryDoc(path.stem, path, entry, located), photo
@@ -181,32 +203,47 @@ def _validate(path: Path, root: Path, model: type[BaseModel], context: dict,
             return known
         located = yamlsafe.parse(yamlsafe.decode(raw))
     except yamlsafe.YamlProblem as exc:
-        where = f" (column {exc.column})" if exc.column else ""
+        where = " " + _("(column {column})").format(column=exc.column) if exc.column else ""
         problems.append(Problem(name, exc.line, None, f"{exc}{where}"))
         return None, None
     except OSError as exc:
-        problems.append(Problem(name, None, None, f"cannot be read: {exc.strerror}"))
+        problems.append(Problem(name, None, None, _("cannot be read: {reason}").format(
+            reason=exc.strerror)))
         return None, None
     if not isinstance(located.data, dict):
-        problems.append(Problem(name, 1, None, "the file must be a block of fields "
-                                "(title: ..., municipalities: ..., and so on)"))
+        problems.append(Problem(name, 1, None, _("the file must be a block of fields "
+                                                 "(title: ..., municipalities: ..., and so "
+                                                 "on)")))
         return None, None
+    cut = _comments(located, name) if model is Entry else []
     try:
         valid = model.model_validate(located.data, context=context), located
     except pydantic.ValidationError as exc:
-        errors = exc.errors()
-        suggested = {(tuple(e["loc"][:-1]), _suggestion(e, model)) for e in errors
-                     if e["type"] == "extra_forbidden"}
-        for error in errors:
-            loc = tuple(error["loc"])
-            if error["type"] == "missing" and (loc[:-1], loc[-1]) in suggested:
-                continue  # 'titel: did you mean title?' already says it
-            problems.append(Problem(name, located.line_of(loc), _field_path(loc),
-                                    _message(error, model)))
+        problems.extend(cut + explain.problems(exc, model, located, name))
+        return None, None
+    if cut:
+        problems.extend(cut)
         return None, None
     _remember(address, valid)
     remembered.add(address)
     return valid
+
+
+def _comments(located: yamlsafe.Located, name: str) -> list[Problem]:
+    """Text that YAML would drop as a comment (yamlsafe.Located.comments), as problems."""
+    found = []
+    for path, line, comment, own_line in located.comments:
+        if not own_line:
+            message = _("the text after ' #' is read as a comment and left out ({comment}); "
+                        "to keep it, put the whole text in quotes (a comment goes on a line "
+                        "of its own)")
+        else:
+            message = _("this line starts with '#', so it is read as a comment and left out "
+                        "({comment}); to keep it, put the text in quotes or in a block (|) (a "
+                        "comment goes on a line of its own, not indented)")
+        found.append(Problem(name, line, explain.field_path(path),
+                             message.format(comment=comment)))
+    return found
 
 
 def _address(root: Path, raw: bytes, model: type[BaseModel], context: dict) -> Path:
@@ -235,102 +272,16 @@ def _remember(address: Path, valid: tuple[BaseModel, yamlsafe.Located]) -> None:
         pass  # a project folder we may not write to is checked all the same, only slower
 
 
-def _field_path(loc: tuple) -> str:
-    """('partners', 1, 'cvr') -> 'partners[1].cvr'; a key's own error ends in '(the key)'."""
-    text = ""
-    for part in loc:
-        if part == "[key]":
-            text += " (the key)"
-        else:
-            text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
-
-
-def _message(error: dict, model: type[BaseModel]) -> str:
-    """Pydantic's error, reworded for an editor who is not a programmer."""
-    kind, ctx, value = error["type"], error.get("ctx", {}), error.get("input")
-    if kind == "missing":
-        return "is required but missing; add it (see the entry format in README.md)"
-    if kind == "extra_forbidden":
-        close = _suggestion(error, model)
-        hint = (f"did you mean {close!r}?" if close else
-                f"allowed here: {', '.join(_fields_at(model, error['loc'][:-1]))}")
-        return f"unknown field; {hint}"
-    if kind == "string_type":
-        return f"expected text, got {_kind(value)}; put the value in quotes"
-    if kind in ("int_type", "int_parsing", "int_from_float"):
-        fix = "; remove the quotes" if isinstance(value, str) and value.strip().isdigit() else ""
-        return f"expected a whole number such as 2021, got {_kind(value)}{fix}"
-    if kind in ("list_type",):
-        return f"expected a list (lines starting with '- '), got {_kind(value)}"
-    if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return f"expected a block of fields (key: value), got {_kind(value)}"
-    if kind == "string_too_short":
-        return "must not be empty"
-    if kind == "too_short":
-        return (f"needs at least {ctx['min_length']} item{'s' * (ctx['min_length'] != 1)}, "
-                f"has {ctx['actual_length']}")
-    if kind == "too_long":
-        return f"may have at most {ctx['max_length']} items, has {ctx['actual_length']}"
-    if kind == "literal_error":
-        return f"{value!r} is not allowed; write one of {ctx['expected']}"
-    if kind == "bool_type":
-        return f"write true or false (not {value!r})"
-    if kind.startswith("date"):
-        return "expected a date written as YYYY-MM-DD, for example 2023-01-18"
-    return error["msg"]
-
-
-def _suggestion(error: dict, model: type[BaseModel]) -> str | None:
-    """The allowed field name closest to an unknown key, if any is close."""
-    allowed = _fields_at(model, error["loc"][:-1])
-    close = difflib.get_close_matches(str(error["loc"][-1]), allowed, n=1, cutoff=0.5)
-    return close[0] if close else None
-
-
-def _kind(value: object) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return f"yes/no ({str(value).lower()})"
-    if isinstance(value, (int, float)):
-        return f"a number ({value})"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a block of fields"
-    return f"text ({value!r})"
-
-
-def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
-    """The field names allowed at a location, for 'did you mean' hints."""
-    current: object = model
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        annotation = current.model_fields[part].annotation
-        current = next((a for a in _flatten(annotation) if isinstance(a, type)
-                        and issubclass(a, BaseModel)), None)
-        if current is None:
-            return []
-    return list(current.model_fields)
-
-
-def _flatten(annotation: object) -> list[object]:
-    args = typing.get_args(annotation)
-    return [annotation] + [x for a in args for x in _flatten(a)] if args else [annotation]
-
-
 def _read(path: Path, root: Path) -> bytes:
     """A project file's bytes: never through a link out of the project, never a pipe or
     device (which could block or never end), never more than an entry may hold."""
     target = path.resolve()
     if not target.is_relative_to(root):
-        raise yamlsafe.YamlProblem("the file is a link to a file outside the project folder; "
-                                   "copy the file itself into the project")
+        raise yamlsafe.YamlProblem(_("the file is a link to a file outside the project "
+                                     "folder; copy the file itself into the project"))
     if not target.is_file():
-        raise yamlsafe.YamlProblem("this is not an ordinary file; remove it or replace it "
-                                   "with a YAML file")
+        raise yamlsafe.YamlProblem(_("this is not an ordinary file; remove it or replace it "
+                                     "with a YAML file"))
     yamlsafe.check_size(target.stat().st_size)
     with target.open("rb") as stream:
         return stream.read(yamlsafe.MAX_BYTES + 1)
@@ -358,11 +309,13 @@ def _order(entries: list[EntryDoc], edition: Edition, root: Path,
     slugs = {d.slug: d for d in entries}
     for slug in edition.order:
         if slug not in slugs:
-            problems.append(Problem("catalogue.yaml", None, "order", f"{slug!r} is not an "
-                                    f"entry; the entries are: {', '.join(sorted(slugs))}"))
+            problems.append(Problem("catalogue.yaml", None, "order", _(
+                "{slug} is not an entry; the entries are: {slugs}").format(
+                    slug=repr(slug), slugs=", ".join(sorted(slugs)))))
     listed = [slugs[s] for s in edition.order if s in slugs]
     rest = [d for d in by_municipality if d.slug not in edition.order]
     for doc in rest:
-        problems.append(Problem("catalogue.yaml", None, "order", f"{doc.slug!r} is not in the "
-                                "order list; it is placed at the end", "warning"))
+        problems.append(Problem("catalogue.yaml", None, "order", _(
+            "{slug} is not in the order list; it is placed at the end").format(
+                slug=repr(doc.slug)), "warning"))
     return listed + rest

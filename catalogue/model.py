@@ -27,6 +27,8 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from . import municipalities
+from .danish import curly_quotes, quotes
+from .i18n import _
 
 LEAD_MAX = 450
 
@@ -45,45 +47,51 @@ def _web_url(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
         raise PydanticCustomError(
-            "web_url", "{value} is not a web address; write it in full, starting with "
-            "https://", {"value": repr(value)})
+            "web_url", _("{value} is not a web address; write it in full, starting with "
+                         "https://"), {"value": repr(value)})
     return value
 
 
 def _email(value: str) -> str:
     if not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+\.[A-Za-z]{2,}", value):
-        raise PydanticCustomError("email", "{value} is not an e-mail address",
+        raise PydanticCustomError("email", _("{value} is not an e-mail address"),
                                   {"value": repr(value)})
     return value
 
 
 def _cvr(value: str) -> str:
     if not re.fullmatch(r"\d{8}", value):
-        raise PydanticCustomError("cvr", "a CVR number has exactly 8 digits (got {value})",
+        raise PydanticCustomError("cvr", _("a CVR number has exactly 8 digits (got {value})"),
                                   {"value": repr(value)})
     weights = (2, 7, 6, 5, 4, 3, 2, 1)
     if sum(int(d) * w for d, w in zip(value, weights)) % 11:
         raise PydanticCustomError(
-            "cvr", "{value} is not a valid CVR number (the check digit does not match); "
-            "copy it again from cvr.dk", {"value": repr(value)})
+            "cvr", _("{value} is not a valid CVR number (the check digit does not match); "
+                     "copy it again from cvr.dk"), {"value": repr(value)})
     return value
 
 
 def _municipality(value: str) -> str:
     if municipalities.get(value) is None:
-        close = municipalities.suggest(value)
-        hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else \
-            "; use the official short name, e.g. 'Vejle' or 'Høje-Taastrup'"
-        raise PydanticCustomError("municipality", "unknown municipality {value}{hint}",
-                                  {"value": repr(value), "hint": hint})
+        raise PydanticCustomError("municipality", municipality_problem(value), {})
     return value
+
+
+def municipality_problem(value: str) -> str:
+    """Why value is not a municipality, with the names it may have meant."""
+    close = municipalities.suggest(value)
+    if close:
+        return _("unknown municipality {value}; did you mean {names}?").format(
+            value=repr(value), names=(" " + _("or") + " ").join(repr(c) for c in close))
+    return _("unknown municipality {value}; use the official short name, e.g. 'Vejle' or "
+             "'Høje-Taastrup'").format(value=repr(value))
 
 
 def _theme(value: str, info: ValidationInfo) -> str:
     known = (info.context or {}).get("themes")
     if known is not None and value not in known:
         raise PydanticCustomError(
-            "theme", "unknown theme {value}; the themes in catalogue.yaml are: {known}",
+            "theme", _("unknown theme {value}; the themes in catalogue.yaml are: {known}"),
             {"value": repr(value), "known": ", ".join(known)})
     return value
 
@@ -91,15 +99,18 @@ def _theme(value: str, info: ValidationInfo) -> str:
 def _number(value: object) -> int | float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise PydanticCustomError(
-            "number", "expected a number such as 125000 or 21.5 (no thousands dots, no "
-            "quotes; put the unit in 'unit')")
+            "number", _("expected a number such as 125000 or 21.5 (no thousands dots, no "
+                        "quotes; put the unit in 'unit')"))
     return value
 
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-"""Required text: surrounding spaces are dropped, empty text is an error."""
-Markdown = Text
-"""Body text in the Markdown subset: paragraphs, emphasis, bullet lists, links."""
+Plain = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+"""Text as typed (a file's path): surrounding spaces are dropped, empty text is an error."""
+Text = Annotated[Plain, AfterValidator(quotes)]
+"""Printed text: as Plain, with its quotation marks, straight or curly, made Danish »…«."""
+Markdown = Annotated[Plain, AfterValidator(curly_quotes)]
+"""Body text in the Markdown subset: paragraphs, emphasis, bullet lists, links (its
+straight quotation marks are made »…« by Markdown, which knows where they are syntax)."""
 WebUrl = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_web_url)]
 Email = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_email)]
 Cvr = Annotated[str, AfterValidator(_cvr)]
@@ -137,7 +148,7 @@ class Quote(Model):
 class Image(Model):
     """A photo for the left page; alt text and credit are required."""
 
-    file: Text = Field(description="Path inside the project, e.g. images/vejle-nord.jpg.")
+    file: Plain = Field(description="Path inside the project, e.g. images/vejle-nord.jpg.")
     alt: Text = Field(description="What the photo shows, for screen readers.")
     credit: Text = Field(description="Photographer or rights holder, for the colophon.")
     caption: Text | None = None
@@ -150,14 +161,14 @@ class Contact(Model):
     role: Text | None = None
     organisation: Text
     email: Email | None = None
-    phone: Text | None = None
+    phone: Plain | None = None
     url: WebUrl | None = None
 
     @model_validator(mode="after")
     def _reachable(self) -> "Contact":
         if not (self.email or self.phone or self.url):
-            raise PydanticCustomError("contact", "give at least one of email, phone or url "
-                                      "so that readers can get in touch")
+            raise PydanticCustomError("contact", _("give at least one of email, phone or "
+                                                   "url so that readers can get in touch"))
         return self
 
 
@@ -196,8 +207,8 @@ class Entry(Model):
         length = len(_fold(value))
         if length > LEAD_MAX:
             raise PydanticCustomError(
-                "lead_length", "the lead is {length} characters; at most {limit} fit the "
-                "page, so shorten it by {over}",
+                "lead_length", _("the lead is {length} characters; at most {limit} fit the "
+                                 "page, so shorten it by {over}"),
                 {"length": length, "limit": LEAD_MAX, "over": length - LEAD_MAX})
         return value
 
@@ -207,6 +218,6 @@ class Entry(Model):
         this_year = (info.context or {}).get("this_year", datetime.date.today().year)
         if not 1900 <= value <= this_year:
             raise PydanticCustomError(
-                "year", "{value} is not a possible start year; give a year from 1900 to "
-                "{this_year}", {"value": value, "this_year": this_year})
+                "year", _("{value} is not a possible start year; give a year from 1900 to "
+                          "{this_year}"), {"value": value, "this_year": this_year})
         return value

@@ -19,6 +19,7 @@ from pathlib import Path
 from . import cache, layout, parts, render
 from .editions import PdfEdition, created, for_project
 from .errors import BuildFailed
+from .i18n import _
 from .layout import Job, LaidOut
 from .load import Project
 from .plan import Part, Plan, plan, sizes_found
@@ -51,7 +52,8 @@ def lay_out_editions(project: Project, editions: list[PdfEdition],
                                               "sizes": noted | found})
             return laid, measured
         sizes.update(found)
-    raise BuildFailed("the page numbers did not settle; please report this with your entries")
+    raise BuildFailed(_("the page numbers did not settle; please report this with your "
+                        "entries"))
 
 
 def _counted(project: Project, editions: list[PdfEdition], sizes: dict[str, dict],

@@ -6,16 +6,16 @@ import contextlib
 import logging
 import mimetypes
 import os
-import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
-from xml.etree import ElementTree
 
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from .errors import BuildFailed
+from .i18n import _
+from .images import svg_problem
 from .paths import layouts_dir, readable_roots
 
 # The WeasyPrint whose internals as_download was read from. With any other version it is
@@ -34,7 +34,6 @@ ALLOWED_SUFFIXES = {".css", ".otf", ".ttf", ".woff", ".woff2", ".svg", ".jpg", "
 # as SVG, with the SVG's own references.
 MAGIC = {".jpg": b"\xff\xd8\xff", ".jpeg": b"\xff\xd8\xff", ".png": b"\x89PNG\r\n\x1a\n"}
 MAX_FILE_BYTES = 64 * 1024 * 1024
-_CSS_URL = re.compile(r"url\(\s*['\"]?\s*([^'\")\s]*)", re.IGNORECASE)
 
 
 class SandboxFetcher(URLFetcher):
@@ -54,25 +53,27 @@ class SandboxFetcher(URLFetcher):
         """Open an allowed local file, or stop the render with a clear reason."""
         parts = urlsplit(url)
         if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
-            self._refuse(url, "only files inside the project may be used; nothing is "
-                         "downloaded")
+            self._refuse(url, _("only files inside the project may be used; nothing is "
+                                "downloaded"))
         asked = Path(os.path.normpath(unquote(parts.path)))
         path, shown = asked.resolve(), self._shown(asked)
         if not any(path.is_relative_to(root) for root in self.roots):
             linked = any(asked.is_relative_to(root) for root in self.roots)
-            self._refuse(shown, f"the file is {'a link to a file ' if linked else ''}outside "
-                         "the project folder")
+            self._refuse(shown, _("the file is a link to a file outside the project folder")
+                         if linked else _("the file is outside the project folder"))
         if path.suffix.lower() not in ALLOWED_SUFFIXES:
-            self._refuse(shown, f"files of type {path.suffix or '(none)'} are not used")
+            self._refuse(shown, _("files of type {suffix} are not used").format(
+                suffix=path.suffix or _("(none)")))
         if not path.is_file():
-            self._refuse(shown, "the file does not exist")
+            self._refuse(shown, _("the file does not exist"))
         if path.stat().st_size > MAX_FILE_BYTES:
-            self._refuse(shown, f"the file is larger than {MAX_FILE_BYTES // 2**20} MB")
+            self._refuse(shown, _("the file is larger than {size} MB").format(
+                size=MAX_FILE_BYTES // 2**20))
         data = path.read_bytes()
         magic = MAGIC.get(path.suffix.lower())
         if magic and not data.startswith(magic):
-            self._refuse(shown, f"the file is not a {path.suffix[1:].upper()} picture, "
-                         "whatever its name says")
+            self._refuse(shown, _("the file is not a {kind} picture, whatever its name says")
+                         .format(kind=path.suffix[1:].upper()))
         if path.suffix.lower() == ".svg" or data.lstrip()[:1] == b"<":
             why = svg_problem(data)
             if why:
@@ -89,38 +90,8 @@ class SandboxFetcher(URLFetcher):
 
     def _refuse(self, url: str, why: str):
         self.refused.append(f"{url}: {why}")
-        raise FatalURLFetchingError(f"refused to load {url}: {why}")
-
-
-def svg_problem(data: bytes) -> str | None:
-    """Why an SVG may not be drawn, or None: it may only refer to its own parts (#id).
-
-    WeasyPrint fetches an SVG's <image>, <use>, @import and url() references itself,
-    and only logs a failure while drawing; so they are refused here, before any fetch.
-    """
-    if b"<!ENTITY" in data or b"<?xml-stylesheet" in data:
-        return "the SVG declares entities or a stylesheet; remove the <!ENTITY or " \
-               "<?xml-stylesheet lines"
-    try:
-        tree = ElementTree.fromstring(data)
-    except ElementTree.ParseError as exc:
-        return f"the SVG is not well-formed XML ({exc})"
-    for element in tree.iter():
-        texts = list(element.attrib.items())
-        if str(element.tag).rsplit("}", 1)[-1] == "style":
-            texts.append(("style", element.text or ""))
-        for name, value in texts:
-            local = str(name).rsplit("}", 1)[-1]
-            targets = _CSS_URL.findall(value)
-            if local in ("href", "src") and value.strip():
-                targets.append(value.strip())
-            if "@import" in value.lower():
-                targets.append("@import")
-            for target in targets:
-                if not target.startswith("#"):
-                    return (f"the SVG refers to {target}; an SVG may only refer to its own "
-                            "parts (#id), so embed or draw the picture in the SVG itself")
-    return None
+        raise FatalURLFetchingError(_("refused to load {file}: {reason}").format(
+            file=url, reason=why))
 
 
 class _Collector(logging.Handler):
@@ -169,7 +140,8 @@ def render(html: str, base_url: Path, roots: list[Path], page_css: str = "",
             stylesheets=[stylesheet, *extra], font_config=fonts, color_profiles=profiles,
             **options)
     except FatalURLFetchingError as exc:
-        raise BuildFailed(f"the layout could not be rendered: {exc}") from None
+        raise BuildFailed(_("the layout could not be rendered: {reason}").format(
+            reason=exc)) from None
 
 
 def as_download(document: weasyprint.Document, photos: dict[str, str],
@@ -200,7 +172,8 @@ def as_download(document: weasyprint.Document, photos: dict[str, str],
                                            orientation=box.style["image_orientation"]))
                   for box, copy in swap]
     except FatalURLFetchingError as exc:
-        raise BuildFailed(f"the layout could not be rendered: {exc}") from None
+        raise BuildFailed(_("the layout could not be rendered: {reason}").format(
+            reason=exc)) from None
     if any(image is None for _, image in images):
         return False  # said by WeasyPrint; the download edition's own layout says it again
     for box, image in images:

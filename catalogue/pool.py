@@ -21,6 +21,7 @@ import sys
 from pathlib import Path
 
 from .errors import BuildFailed
+from .i18n import _
 
 _STOPPING = (signal.SIGTERM, signal.SIGHUP)
 
@@ -57,8 +58,9 @@ class Pool:
         for signum, handler in self.handlers.items():
             signal.signal(signum, handler)
         if isinstance(error, concurrent.futures.process.BrokenProcessPool):
-            raise BuildFailed("a process that lays out the pages ended unexpectedly (was the "
-                              "machine out of memory?); the previous PDFs were kept.") from None
+            raise BuildFailed(_("a process that lays out the pages ended unexpectedly (was "
+                                "the machine out of memory?); the previous PDFs were "
+                                "kept.")) from None
 
     def submit(self, function, *args) -> concurrent.futures.Future:
         """Run function(*args) in a worker."""

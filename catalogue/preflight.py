@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from .errors import CatalogueError
 from .files import atomic_target
+from .i18n import _, number
 
 if TYPE_CHECKING:
     import pikepdf
@@ -87,35 +88,43 @@ def load(output: Path) -> list[dict]:
     try:
         return json.loads((output / REPORT).read_text("utf-8"))
     except FileNotFoundError:
-        raise CatalogueError(f"there is no {REPORT} in {output.name}/ yet; run 'make' "
-                             "first") from None
+        raise CatalogueError(_("there is no {report} in {folder}/ yet; run 'make' first")
+                             .format(report=REPORT, folder=output.name)) from None
 
 
 def table(report: list[dict]) -> str:
     """The report as a plain-text table, one column per edition."""
+    no, yes, none = _("no"), _("yes"), _("none")
     rows = [("", *[r["edition"] for r in report]),
-            ("file", *[r["file"] for r in report]),
-            ("pages", *[str(r["pages"]) for r in report]),
-            ("trim size", *[f"{r['trim_mm'][0]:g} × {r['trim_mm'][1]:g} mm" for r in report]),
-            ("bleed", *[f"{r['bleed_mm']:g} mm" for r in report]),
-            ("PDF/X", *["PDF/X-4" if r["pdf_x"] else "no" for r in report]),
-            ("tagged (PDF/UA)", *["yes" if r["tagged"] else "no" for r in report]),
-            ("fonts", *[_font_summary(r["fonts"]) for r in report]),
-            ("photos", *[_photo_summary(r) for r in report]),
-            ("spreads over", *[", ".join(r["overflowing"]) or "none" for r in report]),
-            ("sparse pages", *[", ".join(r["sparse"]) or "none" for r in report]),
-            ("warnings", *[str(r["warnings"]) for r in report]),
-            ("size", *[f"{r['size_kb']:,} KB".replace(",", ".") for r in report])]
+            (_("file"), *[r["file"] for r in report]),
+            (_("pages"), *[str(r["pages"]) for r in report]),
+            (_("trim size"), *[f"{_mm(r['trim_mm'][0])} × {_mm(r['trim_mm'][1])} mm"
+                               for r in report]),
+            (_("bleed"), *[f"{_mm(r['bleed_mm'])} mm" for r in report]),
+            ("PDF/X", *["PDF/X-4" if r["pdf_x"] else no for r in report]),
+            (_("tagged (PDF/UA)"), *[yes if r["tagged"] else no for r in report]),
+            (_("fonts"), *[_font_summary(r["fonts"]) for r in report]),
+            (_("photos"), *[_photo_summary(r) for r in report]),
+            (_("spreads over"), *[", ".join(r["overflowing"]) or none for r in report]),
+            (_("sparse pages"), *[", ".join(r["sparse"]) or none for r in report]),
+            (_("warnings"), *[str(r["warnings"]) for r in report]),
+            (_("size"), *[f"{number(r['size_kb'])} KB" for r in report])]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip()
                      for row in rows)
 
 
+def _mm(value: float) -> str:
+    """A length as the language writes it: 3 or 3,5 (Danish), 3.5 (English)."""
+    return number(value, 0 if float(value).is_integer() else 1)
+
+
 def _font_summary(fonts: list[dict]) -> str:
     ok = all(f["embedded"] and f["subset"] for f in fonts)
-    return f"{len(fonts)} {'embedded, subset' if ok else 'NOT all embedded/subset'}"
+    return f"{len(fonts)} " + (_("embedded, subset") if ok else _("NOT all embedded/subset"))
 
 
 def _photo_summary(report: dict) -> str:
     ppi = report["photo_ppi"]
-    return f"{len(ppi)}, lowest {min(ppi):.0f} ppi" if ppi else "none"
+    return _("{count}, lowest {ppi} ppi").format(count=len(ppi), ppi=f"{min(ppi):.0f}") \
+        if ppi else _("none")

@@ -14,6 +14,7 @@ from . import check, render
 from .editions import for_project
 from .errors import CatalogueError, relative
 from .files import atomic_target
+from .i18n import _
 from .load import Project
 from .pages import front_length, part_of
 from .parts import fits_of
@@ -45,12 +46,7 @@ def preview(root: Path, slug: str, say: Callable[[str], None] = print,
 def _preview(root: Path, slug: str, say: Callable[[str], None],
              pool: Pool) -> tuple[Path, Path]:
     project = check_only(root, say=lambda message: None)
-    slugs = [doc.slug for doc in project.entries]
-    if slug not in slugs:
-        close = [s for s in slugs if slug in s] or difflib.get_close_matches(slug, slugs, n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        raise CatalogueError(f"there is no entries/{slug}.yaml{hint}")
-    doc = project.entries[slugs.index(slug)]
+    doc = _entry(project, slug)
     first = first_page_of(project, slug, pool)
     # The spread exactly as the download edition will have it (the same cached part: a
     # build after a preview does not lay it out again), with every page it fills.
@@ -67,8 +63,21 @@ def _preview(root: Path, slug: str, say: Callable[[str], None],
     # The fastest zlib level: 0.05 s instead of 0.09 s, for a file 7 % larger.
     _side_by_side(page_images(target, scale=100 / 72)).save(png, compress_level=1)
     last = first + laid.pages - 1
-    say(f"Wrote {relative(target, project.root)} and {png.name}: pages {first}–{last}")
+    say(_("Wrote {file} and {png}: pages {first}–{last}").format(
+        file=relative(target, project.root), png=png.name, first=first, last=last))
     return target, png
+
+
+def _entry(project: Project, slug: str):
+    """The entry named slug, or an error that suggests the one meant."""
+    slugs = [doc.slug for doc in project.entries]
+    if slug in slugs:
+        return project.entries[slugs.index(slug)]
+    close = [s for s in slugs if slug in s] or difflib.get_close_matches(slug, slugs, n=1)
+    if close:
+        raise CatalogueError(_("there is no entry {slug} in entries/; did you mean "
+                               "{other}?").format(slug=slug, other=close[0]))
+    raise CatalogueError(_("there is no entry {slug} in entries/").format(slug=slug))
 
 
 def watch(root: Path, slug: str, say: Callable[[str], None] = print,
@@ -82,7 +91,7 @@ def watch(root: Path, slug: str, say: Callable[[str], None] = print,
         changes = watchfiles.watch(*[p for p in paths if p.exists()])
     with Pool(root.resolve(), workers=1) as pool:  # one for the whole session
         _preview_reporting(root, slug, say, pool)
-        for _ in changes:
+        for _change in changes:
             _preview_reporting(root, slug, say, pool)
 
 
@@ -92,7 +101,7 @@ def _preview_reporting(root: Path, slug: str, say: Callable[[str], None],
         _preview(root, slug, say, pool)
     except CatalogueError as error:
         say(error.report())
-        say("Waiting for the next save ...")
+        say(_("Waiting for the next save ..."))
 
 
 def _side_by_side(pages: list[Image.Image]) -> Image.Image:

@@ -9,6 +9,7 @@ from PIL import Image
 
 from .editions import output_name
 from .errors import CatalogueError
+from .i18n import _
 from .load import load_project
 
 
@@ -45,8 +46,8 @@ def make_proofs(root: Path) -> list[Path]:
     project = load_project(root)
     pdf_path = root / "output" / f"{output_name(project)}.pdf"
     if not pdf_path.is_file():
-        raise CatalogueError(f"{pdf_path.relative_to(root)} does not exist yet; run 'make' "
-                             "first")
+        raise CatalogueError(_("{file} does not exist yet; run 'make' first").format(
+            file=pdf_path.relative_to(root)))
     folder = root / "output" / "proof"
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("*.png"):

@@ -7,6 +7,8 @@ from pathlib import Path
 from . import municipalities, yamlsafe
 from .danish import slug
 from .errors import CatalogueError
+from .i18n import _
+from .model import municipality_problem
 
 TEMPLATE = '''\
 # {title}
@@ -86,20 +88,19 @@ def new_entry(root: Path, title: str, municipality: str, theme: str = "",
     themes is the vocabulary of catalogue.yaml, to check theme against.
     """
     if theme and themes is not None and theme not in themes:
-        raise CatalogueError(f"unknown theme {theme!r}; the themes in catalogue.yaml are: "
-                             f"{', '.join(themes)}")
+        raise CatalogueError(_("unknown theme {value}; the themes in catalogue.yaml are: "
+                               "{known}").format(value=repr(theme), known=", ".join(themes)))
     found = municipalities.get(municipality)
     if found is None:
-        close = municipalities.suggest(municipality)
-        hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-        raise CatalogueError(f"unknown municipality {municipality!r}{hint}")
+        raise CatalogueError(municipality_problem(municipality))
     name = slug(title)
     if not name:
-        raise CatalogueError("the title needs at least one letter or digit")
+        raise CatalogueError(_("the title needs at least one letter or digit"))
     target = root / "entries" / f"{name}.yaml"
-    if target.exists():
-        raise CatalogueError(f"entries/{target.name} already exists; edit it, or choose "
-                             "another title")
+    for existing in (target, target.with_suffix(".yml")):
+        if existing.exists():
+            raise CatalogueError(_("{file} already exists; edit it, or choose another title")
+                                 .format(file=f"entries/{existing.name}"))
     target.parent.mkdir(parents=True, exist_ok=True)
     text = TEMPLATE.format(title=title.replace('"', "'"), municipality=found.name,
                            theme=theme, organisation=found.official_name)

@@ -168,3 +168,24 @@ def test_build_reports_pages_and_size(built):
     assert written.pages == len(reader.pages)
     assert written.size == written.path.stat().st_size
     assert load_project(ROOT).entries  # the sample project stays valid
+
+
+def test_curly_quotation_marks_print_as_danish_ones(tmp_path):
+    """Word's “…” in a title is printed »…« on the spread and in its running foot."""
+    import shutil
+
+    shutil.copy(ROOT / "catalogue.yaml", tmp_path)
+    (tmp_path / "entries").mkdir()
+    entry = (ROOT / "entries" / "carbon-20.yaml").read_text("utf-8")
+    title = next(line for line in entry.splitlines() if line.startswith("title:"))
+    (tmp_path / "entries" / "carbon-20.yaml").write_text(
+        entry.replace(title, "title: Projektet “Grøn varme” i Nordby"), "utf-8")
+
+    result = build(tmp_path, strict=True, say=lambda message: None, only={"download"})
+
+    reader = pypdf.PdfReader(result.written[0].path)
+    start = _page_of(reader, "carbon-20")
+    left, right = _text(reader, start), _text(reader, start + 1)
+    assert "Projektet »Grøn varme« i Nordby" in left
+    assert "Projektet »Grøn varme« i Nordby" in right  # the running foot
+    assert not {"“", "”", "„"} & set(left + right)

@@ -150,7 +150,7 @@ def test_a_photo_checked_once_is_not_decoded_again_until_it_changes(tmp_path):
     assert images.check(tmp_path, "images/foto.jpg") is None
     assert len(list((tmp_path / ".cache" / "checked").iterdir())) == 1
     photo.write_bytes(photo.read_bytes()[: photo.stat().st_size // 2])  # now truncated
-    assert "is damaged or incomplete" in images.check(tmp_path, "images/foto.jpg")
+    assert "er beskadiget eller ufuldstændigt" in images.check(tmp_path, "images/foto.jpg")
     synthetic_photo(photo, 5)
     shutil.rmtree(tmp_path / ".cache")
     (tmp_path / ".cache").write_text("not a folder")  # a cache that cannot be written

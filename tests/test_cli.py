@@ -37,10 +37,12 @@ def output_state(project: Path) -> dict[str, bytes]:
 
 
 def test_every_command_has_help_and_is_in_the_readme():
+    from catalogue.i18n import _
+
     readme = (ROOT / "README.md").read_text("utf-8")
     for name, command in main.commands.items():
         result = CliRunner().invoke(main, [name, "--help"])
-        first_words = " ".join(command.help.split()[:5])
+        first_words = " ".join(_(command.help).split()[:5])  # in Danish
         assert result.exit_code == 0 and first_words in " ".join(result.output.split())
         assert f"catalogue {name}" in readme, f"README does not mention 'catalogue {name}'"
 
@@ -50,8 +52,8 @@ def test_build_writes_a_pdf_and_a_summary(tmp_path):
     result = CliRunner().invoke(main, ["build", "--strict", str(project)])
     assert result.exit_code == 0, result.output
     pdf = project / "output" / "groenne-klimapartnerskaber-2026.pdf"
-    assert f"Wrote output/{pdf.name}: {len(pypdf.PdfReader(pdf).pages)} pages" in result.output
-    assert "Done: 2 file(s)" in result.output
+    assert f"Skrev output/{pdf.name}: {len(pypdf.PdfReader(pdf).pages)} sider" in result.output
+    assert "Færdig: 2 filer, " in result.output
     assert not list((project / "output").glob(".*.part"))
 
 
@@ -73,7 +75,7 @@ def test_a_missing_font_stops_the_build_and_keeps_output(tmp_path):
     before = output_state(project)
     result = CliRunner().invoke(main, ["build", str(project)])
     assert result.exit_code == 1
-    assert "SourceSans3-Regular.otf" in result.output and "does not exist" in result.output
+    assert "SourceSans3-Regular.otf" in result.output and "filen findes ikke" in result.output
     assert "Traceback" not in result.output
     assert output_state(project) == before
 
@@ -122,9 +124,9 @@ def test_a_failed_write_keeps_the_previous_pdf(tmp_path, monkeypatch):
             patched.setattr(writer, full_disk)
             result = CliRunner().invoke(main, ["build", str(project)])
         assert result.exit_code == 1, (writer, result.output)
-        assert re.search(f"could not write {file}: No space left on device", result.output), \
+        assert re.search(f"kunne ikke skrive {file}: No space left on device", result.output), \
             result.output
-        assert "previous PDF was kept" in result.output
+        assert "den forrige PDF er bevaret" in result.output
         assert output_state(project) == before
         partial = [p for p in project.rglob("*") if p.name.startswith(".") and p.is_file()]
         assert not partial, partial  # no temporary file anywhere, ours or pikepdf's
@@ -139,7 +141,7 @@ def test_an_unexpected_error_is_said_plainly_without_traceback(tmp_path, monkeyp
     monkeypatch.setattr("catalogue.render.render_html", broken)
     result = CliRunner().invoke(main, ["build", str(project)])
     assert result.exit_code == 2
-    assert "Internal error" in result.output and "Traceback" not in result.output
+    assert "Intern fejl" in result.output and "Traceback" not in result.output
 
 
 @pytest.mark.parametrize("command", ["check", "build"])

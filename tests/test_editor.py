@@ -38,7 +38,7 @@ def test_new_writes_every_field_with_danish_comments(tmp_path):
                     "--project", str(folder))
     assert result.exit_code == 0, result.output
     path = folder / "entries" / "groen-aalborg-pris-aeblet.yaml"
-    assert "Wrote entries/groen-aalborg-pris-aeblet.yaml" in result.output
+    assert "Skrev entries/groen-aalborg-pris-aeblet.yaml" in result.output
     text = path.read_text("utf-8")
     data = yaml.safe_load(text)
     assert data["title"] == "Grøn Ålborg-pris: Æblet"
@@ -56,9 +56,9 @@ def test_a_new_entry_tells_the_editor_what_to_fill_in(tmp_path):
     invoke("new", "Klimaklub Ærø", "-m", "Ærø", "-t", "energi", "--project", str(folder))
     result = invoke("check", str(folder))
     assert result.exit_code == 1
-    assert "entries/klimaklub-aeroe.yaml:27: lead: must not be empty" in result.output
-    assert "partners[0].name: must not be empty" in result.output
-    assert "contact: give at least one of email, phone or url" in result.output
+    assert "entries/klimaklub-aeroe.yaml:27: lead: må ikke være tom" in result.output
+    assert "partners[0].name: må ikke være tom" in result.output
+    assert "contact: angiv mindst én af email, phone og url" in result.output
 
 
 def test_new_refuses_to_overwrite(tmp_path):
@@ -66,7 +66,7 @@ def test_new_refuses_to_overwrite(tmp_path):
     before = (folder / "entries" / "greenlab-skive.yaml").read_bytes()
     result = invoke("new", "GreenLab Skive", "-m", "Skive", "--project", str(folder))
     assert result.exit_code == 1
-    assert "entries/greenlab-skive.yaml already exists" in result.output
+    assert "entries/greenlab-skive.yaml findes allerede" in result.output
     assert (folder / "entries" / "greenlab-skive.yaml").read_bytes() == before
 
 
@@ -74,7 +74,7 @@ def test_new_refuses_an_unknown_municipality_with_a_suggestion(tmp_path):
     folder = project(tmp_path / "p", entries=())
     result = invoke("new", "Noget nyt", "-m", "Århus", "--project", str(folder))
     assert result.exit_code == 1
-    assert "unknown municipality 'Århus'; did you mean 'Aarhus'?" in result.output
+    assert "ukendt kommune 'Århus'; mente du 'Aarhus'?" in result.output
     assert not list((folder / "entries").iterdir())
 
 
@@ -88,10 +88,10 @@ def test_check_gives_editorial_notes_without_failing(tmp_path):
     path.write_text(yaml.safe_dump(data, allow_unicode=True, width=1000), "utf-8")
     result = invoke("check", "--strict", str(folder))
     assert result.exit_code == 0, result.output
-    assert "note: image: no photo: the spread shows the illustration" in result.output
-    assert "advice[1]: this piece of advice is" in result.output
-    assert "the theme 'transport' (Grøn transport) is not used by any entry" in result.output
-    assert result.output.rstrip().endswith("editorial notes).")
+    assert "bemærkning: image: intet foto: opslaget viser illustrationen" in result.output
+    assert "advice[1]: dette råd er" in result.output
+    assert "temaet 'transport' (Grøn transport) bruges ikke af nogen indgang" in result.output
+    assert result.output.rstrip().endswith("redaktionelle bemærkninger).")
 
 
 def test_a_partner_named_twice_is_a_warning_that_fails_strict(tmp_path):
@@ -103,7 +103,7 @@ def test_a_partner_named_twice_is_a_warning_that_fails_strict(tmp_path):
     assert invoke("check", str(folder)).exit_code == 0
     result = invoke("check", "--strict", str(folder))
     assert result.exit_code == 1
-    assert "is named twice; remove one" in result.output
+    assert "står to gange; fjern den ene" in result.output
 
 
 # ---------- preview ----------
@@ -137,17 +137,17 @@ def test_a_layout_refused_in_the_worker_is_reported_plainly(tmp_path):
     result = invoke("preview", "carbon-20", str(folder))
     assert result.exit_code == 1
     assert result.output.splitlines()[-1] == (
-        "the layout could not be rendered: refused to load layouts/illustrations/erhverv.svg: "
-        "the SVG refers to http://127.0.0.1:9/x.png; an SVG may only refer to its own "
-        "parts (#id), so embed or draw the picture in the SVG itself")
-    assert "Traceback" not in result.output and "Internal error" not in result.output
+        "layoutet kunne ikke sættes op: afviste at indlæse layouts/illustrations/erhverv.svg: "
+        "SVG-filen henviser til http://127.0.0.1:9/x.png; en SVG må kun henvise til sine "
+        "egne dele (#id), så indlejr eller tegn billedet i selve SVG-filen")
+    assert "Traceback" not in result.output and "Intern fejl" not in result.output
 
 
 def test_preview_of_an_unknown_entry_suggests_one(tmp_path):
     folder = project(tmp_path / "p")
     result = invoke("preview", "greenlab-skiv", str(folder))
     assert result.exit_code == 1
-    assert "there is no entries/greenlab-skiv.yaml; did you mean 'greenlab-skive'?" in \
+    assert "der er ingen indgang greenlab-skiv i entries/; mente du greenlab-skive?" in \
         result.output
 
 
@@ -165,19 +165,19 @@ def test_watch_renders_on_every_save_and_survives_errors(tmp_path):
 
     previewing.watch(folder, "greenlab-skive", say=said.append, changes=saves())
     text = "\n".join(said)
-    assert text.count("Wrote output/preview/greenlab-skive.pdf") == 2
-    assert "started: 20177 is not a possible start year" in text
-    assert "Waiting for the next save" in text
+    assert text.count("Skrev output/preview/greenlab-skive.pdf") == 2
+    assert "started: 20177 er ikke et muligt startår" in text
+    assert "Venter på, at du gemmer igen" in text
 
 
 def test_new_checks_the_theme_and_leaves_the_year_to_the_editor(tmp_path):
     folder = project(tmp_path / "p", entries=())
     result = invoke("new", "Noget nyt", "-m", "Vejle", "-t", "vand", "--project", str(folder))
     assert result.exit_code == 1
-    assert "unknown theme 'vand'; the themes in catalogue.yaml are: energi" in result.output
+    assert "ukendt tema 'vand'; temaerne i catalogue.yaml er: energi" in result.output
     invoke("new", "Noget nyt", "-m", "Vejle", "-t", "energi", "--project", str(folder))
     result = invoke("check", str(folder))
-    assert "started: expected a whole number such as 2021, got nothing" in result.output
+    assert "started: her skal stå et helt tal som 2021, men der står ingenting" in result.output
 
 
 def test_preview_shows_and_reports_a_spread_that_runs_over(tmp_path):
@@ -187,10 +187,10 @@ def test_preview_shows_and_reports_a_spread_that_runs_over(tmp_path):
     data["about"] = "\n\n".join(["Partnerskabet arbejder videre med planen. " * 12] * 8)
     path.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
     result = invoke("preview", "greenlab", str(folder))
-    assert "there is no entries/greenlab.yaml; did you mean 'greenlab-skive'?" in result.output
+    assert "der er ingen indgang greenlab i entries/; mente du greenlab-skive?" in result.output
     result = invoke("preview", "entries/greenlab-skive.yaml", str(folder))  # a path works too
     assert result.exit_code == 0, result.output
-    assert "warning: the spread runs" in result.output
+    assert "advarsel: about: opslaget løber" in result.output
     spread = pypdf.PdfReader(folder / "output" / "preview" / "greenlab-skive.pdf")
     assert len(spread.pages) > 2
     assert f"pages 4–{3 + len(spread.pages)}" in result.output
@@ -203,7 +203,7 @@ def test_a_theme_without_an_illustration_is_an_error_before_layout(tmp_path):
         "  indkoeb: Grønne indkøb\n", "  indkoeb: Grønne indkøb\n  vand: Vand\n"), "utf-8")
     result = invoke("check", str(folder))
     assert result.exit_code == 1
-    assert ("themes.vand: there is no illustration for this theme; add "
+    assert ("themes.vand: der er ingen illustration til dette tema; tilføj "
             "layouts/illustrations/vand.svg") in result.output.replace(str(ROOT) + "/", "")
 
 
@@ -212,4 +212,4 @@ def test_yes_and_no_settings_say_true_or_false(tmp_path):
     config = folder / "catalogue.yaml"
     config.write_text(config.read_text("utf-8") + "print:\n  crop_marks: ja\n", "utf-8")
     result = invoke("check", str(folder))
-    assert "print.crop_marks: write true or false (not 'ja')" in result.output
+    assert "print.crop_marks: skriv true eller false (ikke 'ja')" in result.output

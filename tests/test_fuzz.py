@@ -228,4 +228,4 @@ def test_damaged_photos_are_reported_never_raised(tmp_path_factory, picture, fli
     path = tmp_path_factory.getbasetemp() / f"damaged{suffix}"
     path.write_bytes(bytes(data))
     found = images.problem(path, path.name)
-    assert found is None or found.startswith(f"'{path.name}' ")
+    assert found is None or found.startswith(f"'{path.name}' ")  # named as the editor wrote it

@@ -66,7 +66,7 @@ def make_project(tmp_path: Path, fixture: str | None = None, port: int | None = 
 
 
 def summary(errors: int = 1) -> str:
-    return f"{errors} error{'s' * (errors != 1)} in 1 file; nothing was written to output/."
+    return f"{errors} fejl i 1 fil; intet blev skrevet til output/."
 
 
 def assert_refused(result, expected: str, project: Path, before: dict[str, bytes]):
@@ -75,7 +75,7 @@ def assert_refused(result, expected: str, project: Path, before: dict[str, bytes
     lines = result.output.splitlines()
     assert expected in lines, result.output
     assert lines[-1] == summary(), result.output
-    assert "Traceback" not in result.output and "Internal error" not in result.output
+    assert "Traceback" not in result.output and "Intern fejl" not in result.output
     assert snapshot(project / "output") == before
 
 
@@ -195,98 +195,104 @@ def outside_photo(project: Path) -> Path:
 
 # ---------- entries that are refused before anything is rendered ----------
 
-LINK_OUT = "the build never downloads or reads anything outside the project: save the " \
-           "photo in images/ and write its path, e.g. images/photo.jpg"
-MEGAPIXELS = "at most 60 megapixels can be used: scale it down (6000 pixels wide is plenty " \
-             "for a full A4 page)"
-FIX = "export the photo again as an ordinary JPEG or PNG"
+SAVE_IN_IMAGES = "gem fotoet i images/, og skriv stien, fx images/foto.jpg"
+MEGAPIXELS = "højst 60 megapixel kan bruges: gør det mindre (6000 pixel i bredden er " \
+             "rigeligt til en hel A4-side)"
+FIX = "gem fotoet igen som almindelig JPEG eller PNG"
 
 # (fixture, the exact line the editor sees ({port}: the recording server), what to prepare)
 REFUSED = [
     # YAML that could expand, recurse, hide a second entry or be misread
-    ("billion-laughs.yaml", "entries/billion-laughs.yaml:1: anchors and aliases (& and *) are "
-     "not allowed; write the value out", None),
-    ("deep-nesting.yaml", "entries/deep-nesting.yaml:16: lists and blocks are nested more "
-     "than 20 levels deep; an entry needs three at most", None),
-    ("too-large.yaml", "entries/too-large.yaml: the file is 306 KB; an entry may be at most "
-     "256 KB. Is this the right file?", None),
-    ("huge-number.yaml", "entries/huge-number.yaml:8: a number with 5000 digits; no figure "
-     "here needs more than 15 (if it is text, put it in quotes)", None),
-    ("second-document.yaml", "entries/second-document.yaml:22: a second document starts here "
-     "('---'); one file holds one entry, so remove the line or split the file", None),
-    ("merge-key.yaml", "entries/merge-key.yaml:20: merge keys (<<) are not allowed; write the "
-     "fields out", None),
-    ("binary-tag.yaml", "entries/binary-tag.yaml:14: the tag '!!binary' is not allowed; "
-     "remove it", None),
-    ("complex-key.yaml", "entries/complex-key.yaml:7: a key must be a plain word", None),
+    ("billion-laughs.yaml", "entries/billion-laughs.yaml:1: ankre og aliaser (& og *) er "
+     "ikke tilladt; skriv værdien ud", None),
+    ("deep-nesting.yaml", "entries/deep-nesting.yaml:16: lister og blokke ligger mere end 20 "
+     "niveauer inden i hinanden; en indgang behøver højst tre", None),
+    ("too-large.yaml", "entries/too-large.yaml: filen er 306 KB; en indgang må højst være "
+     "256 KB. Er det den rigtige fil?", None),
+    ("huge-number.yaml", "entries/huge-number.yaml:8: et tal med 5000 cifre; intet tal her "
+     "behøver mere end 15 (er det tekst, så sæt det i anførselstegn)", None),
+    ("second-document.yaml", "entries/second-document.yaml:22: et nyt dokument begynder her "
+     "('---'); én fil rummer én indgang, så fjern linjen, eller del filen i to", None),
+    ("merge-key.yaml", "entries/merge-key.yaml:20: flettenøgler (<<) er ikke tilladt; skriv "
+     "felterne ud", None),
+    ("binary-tag.yaml", "entries/binary-tag.yaml:14: mærket '!!binary' er ikke tilladt; "
+     "fjern det", None),
+    ("complex-key.yaml", "entries/complex-key.yaml:7: et feltnavn skal være et almindeligt "
+     "ord", None),
     # YAML 1.1 would read `on` as true; it stays the text the editor typed
-    ("yaml11-boolean.yaml", "entries/yaml11-boolean.yaml:9: status: 'on' is not allowed; "
-     "write one of 'aktiv' or 'afsluttet'", None),
-    ("top-level-list.yaml", "entries/top-level-list.yaml:1: the file must be a block of "
-     "fields (title: ..., municipalities: ..., and so on)", None),
-    ("empty-file.yaml", "entries/empty-file.yaml:1: the file must be a block of fields "
-     "(title: ..., municipalities: ..., and so on)", None),
+    ("yaml11-boolean.yaml", "entries/yaml11-boolean.yaml:9: status: 'on' er ikke tilladt; "
+     "skriv 'aktiv' eller 'afsluttet'", None),
+    ("top-level-list.yaml", "entries/top-level-list.yaml:1: filen skal være en blok af "
+     "felter (title: ..., municipalities: ... og så videre)", None),
+    ("empty-file.yaml", "entries/empty-file.yaml:1: filen skal være en blok af felter "
+     "(title: ..., municipalities: ... og så videre)", None),
     # characters that print as nothing, reorder a line or are no characters at all
-    ("control-character.yaml", "entries/control-character.yaml:1: invisible control "
-     "character U+0007; delete it (it often comes from copying out of Word or a web page) "
-     "(column 12)", None),
-    ("escaped-control-character.yaml", "entries/escaped-control-character.yaml:1: the quoted "
-     "text has an escape (a backslash code) that makes an invisible control character "
-     "(U+0007); remove the escape", None),
-    ("escaped-null-in-image-path.yaml", "entries/escaped-null-in-image-path.yaml:23: the "
-     "quoted text has an escape (a backslash code) that makes an invisible control "
-     "character (U+0000); remove the escape", None),
-    ("escaped-lone-surrogate.yaml", "entries/escaped-lone-surrogate.yaml:1: the quoted text "
-     "has an escape (a backslash code) that makes no printable character; remove the "
-     "escape", None),
-    ("bidi-override.yaml", "entries/bidi-override.yaml:10: invisible text-direction character "
-     "U+202E; delete it (it can make the text print in reverse order) (column 29)", None),
-    ("noncharacter.yaml", "entries/noncharacter.yaml:13: U+FFFF is not a character that can "
-     "be printed; delete it (column 78)", None),
-    ("stray-byte-order-mark.yaml", "entries/stray-byte-order-mark.yaml:15: a byte-order mark "
-     "(U+FEFF) inside the text; delete it (it comes from pasting one file into another) "
-     "(column 3)", None),
+    ("control-character.yaml", "entries/control-character.yaml:1: usynligt kontroltegn "
+     "U+0007; slet det (det kommer tit med, når man kopierer fra Word eller en webside) "
+     "(kolonne 12)", None),
+    ("escaped-control-character.yaml", "entries/escaped-control-character.yaml:1: teksten i "
+     "anførselstegn har en escape-kode (en kode med omvendt skråstreg), der giver et "
+     "usynligt kontroltegn (U+0007); fjern koden", None),
+    ("escaped-null-in-image-path.yaml", "entries/escaped-null-in-image-path.yaml:23: "
+     "teksten i anførselstegn har en escape-kode (en kode med omvendt skråstreg), der giver "
+     "et usynligt kontroltegn (U+0000); fjern koden", None),
+    ("escaped-lone-surrogate.yaml", "entries/escaped-lone-surrogate.yaml:1: teksten i "
+     "anførselstegn har en escape-kode (en kode med omvendt skråstreg), der ikke giver et "
+     "tegn, der kan trykkes; fjern koden", None),
+    ("bidi-override.yaml", "entries/bidi-override.yaml:10: usynligt tegn for skriveretning "
+     "U+202E; slet det (det kan få teksten til at blive trykt baglæns) (kolonne 29)", None),
+    ("noncharacter.yaml", "entries/noncharacter.yaml:13: U+FFFF er ikke et tegn, der kan "
+     "trykkes; slet det (kolonne 78)", None),
+    ("stray-byte-order-mark.yaml", "entries/stray-byte-order-mark.yaml:15: et byte-order "
+     "mark (U+FEFF) inde i teksten; slet det (det kommer med, når man indsætter én fil i en "
+     "anden) (kolonne 3)", None),
     # photos that lead out of the project
     ("image-web-address.yaml", "entries/image-web-address.yaml:23: image.file: "
-     f"'http://127.0.0.1:{{port}}/nordby.jpg' is a web address; {LINK_OUT}", None),
+     f"'http://127.0.0.1:{{port}}/nordby.jpg' er en webadresse; værktøjet henter aldrig "
+     f"noget fra nettet: {SAVE_IN_IMAGES}", None),
     ("image-file-uri.yaml", "entries/image-file-uri.yaml:23: image.file: 'file:///etc/passwd' "
-     f"is a link, not a file in the project; {LINK_OUT}", None),
+     "er et link, ikke en fil i projektet; værktøjet læser aldrig noget uden for projektet: "
+     f"{SAVE_IN_IMAGES}", None),
     ("image-absolute-path.yaml", "entries/image-absolute-path.yaml:23: image.file: "
-     "'/etc/passwd' is outside the project folder; copy the photo into images/", None),
+     "'/etc/passwd' er en placering på din egen computer, som værktøjet ikke kan bruge; "
+     "kopiér fotoet ind i mappen images/ i projektet, og skriv images/passwd", None),
     ("image-outside-project.yaml", "entries/image-outside-project.yaml:23: image.file: "
-     "'../outside.jpg' is outside the project folder; copy the photo into images/",
+     "'../outside.jpg' ligger uden for projektmappen; kopiér fotoet ind i images/",
      outside_photo),
     ("image-symlink-outside.yaml", "entries/image-symlink-outside.yaml:23: image.file: "
-     "'images/link.jpg' is a link to a file outside the project folder; copy the photo "
-     "itself into images/",
+     "'images/link.jpg' er et link til en fil uden for projektmappen; kopiér selve fotoet "
+     "ind i images/",
      lambda project: (project / "images" / "link.jpg").symlink_to(outside_photo(project))),
     ("image-path-with-hash.yaml", "entries/image-path-with-hash.yaml:23: image.file: "
-     "'images/nordby#2.jpg' contains '#', which cannot be used in the path of a photo; "
-     "rename the file with letters, digits, - and _ (and / between folders)",
+     "'images/nordby#2.jpg' indeholder '#', som ikke kan bruges i stien til et foto; omdøb "
+     "filen, så navnet kun har bogstaver, tal, - og _ (og / mellem mapper)",
      lambda project: (project / "images" / "nordby#2.jpg").write_bytes(jpeg_bytes(photo()))),
     # photos that cannot be printed as they are
     ("image-truncated.yaml", "entries/image-truncated.yaml:23: image.file: "
-     "'images/truncated.jpg' is damaged or incomplete (the picture data stops early or "
-     "cannot be read); copy the file again from where it came from", "truncated.jpg"),
+     "'images/truncated.jpg' er beskadiget eller ufuldstændigt (billeddata stopper for "
+     "tidligt eller kan ikke læses); kopiér filen igen fra det sted, den kom fra",
+     "truncated.jpg"),
     ("image-text-file.yaml", "entries/image-text-file.yaml:23: image.file: "
-     "'images/not-a-photo.jpg' is not a picture, although its name ends in .jpg (a web page "
-     "or text file saved under that name?); save the photo itself as JPEG or PNG",
+     "'images/not-a-photo.jpg' er ikke et billede, selvom navnet ender på .jpg (en webside "
+     "eller tekstfil gemt under det navn?); gem selve fotoet som JPEG eller PNG",
      "not-a-photo.jpg"),
     ("image-decompression-bomb.yaml", "entries/image-decompression-bomb.yaml:23: image.file: "
-     f"'images/bomb.png' claims to have more than 178 megapixels; {MEGAPIXELS}", "bomb.png"),
+     f"'images/bomb.png' siger selv, at det har mere end 178 megapixel; {MEGAPIXELS}",
+     "bomb.png"),
     ("image-16-bit-grey.yaml", "entries/image-16-bit-grey.yaml:23: image.file: "
-     f"'images/grey-16-bit.png' is a 16-bit grey-scale picture, which cannot be printed; "
-     f"{FIX} (8 bits per colour)", "grey-16-bit.png"),
+     f"'images/grey-16-bit.png' er et 16-bit gråtonebillede, som ikke kan trykkes; "
+     f"{FIX} (8 bit pr. farve)", "grey-16-bit.png"),
     ("image-animated-gif.yaml", "entries/image-animated-gif.yaml:23: image.file: "
-     "'images/animated.gif' is not a JPEG or PNG photo; save it as .jpg or .png",
+     "'images/animated.gif' er ikke et JPEG- eller PNG-foto; gem det som .jpg eller .png",
      "animated.gif"),
     ("image-animated-png.yaml", "entries/image-animated-png.yaml:23: image.file: "
-     "'images/animated.png' is an animated picture; a printed page shows one still photo: "
-     "save one frame as JPEG or PNG", "animated.png"),
-    ("image-webp.yaml", "entries/image-webp.yaml:23: image.file: 'images/photo.webp' is not "
-     "a JPEG or PNG photo; save it as .jpg or .png", "photo.webp"),
+     "'images/animated.png' er et animeret billede; en trykt side viser ét stillbillede: gem "
+     "ét af billederne som JPEG eller PNG", "animated.png"),
+    ("image-webp.yaml", "entries/image-webp.yaml:23: image.file: 'images/photo.webp' er ikke "
+     "et JPEG- eller PNG-foto; gem det som .jpg eller .png", "photo.webp"),
     ("image-webp-named-jpg.yaml", "entries/image-webp-named-jpg.yaml:23: image.file: "
-     f"'images/webp-photo.jpg' is a WEBP picture, not JPEG or PNG; {FIX}", "webp-photo.jpg"),
+     f"'images/webp-photo.jpg' er et WEBP-billede, ikke JPEG eller PNG; {FIX}",
+     "webp-photo.jpg"),
 ]
 HANDLED = ["image-cmyk.yaml", "image-16-bit-rgb.yaml", "image-exif-rotated.yaml",
            "html-in-text.yaml", "long-word.yaml", "long-url.yaml", "long-word-in-title.yaml",
@@ -334,7 +340,7 @@ def test_billion_laughs_fails_at_its_first_anchor():
     with pytest.raises(yamlsafe.YamlProblem) as problem:
         yamlsafe.parse((HOSTILE / "billion-laughs.yaml").read_text("utf-8"))
     assert (str(problem.value), problem.value.line) == (
-        "anchors and aliases (& and *) are not allowed; write the value out", 1)
+        "ankre og aliaser (& og *) er ikke tilladt; skriv værdien ud", 1)
 
 
 def test_an_entry_linked_from_outside_the_project_is_not_read(tmp_path):
@@ -344,8 +350,8 @@ def test_an_entry_linked_from_outside_the_project_is_not_read(tmp_path):
     (project / "entries" / "linked.yaml").symlink_to(secret)
     before = snapshot(project / "output")
     result = run("check", str(project))
-    assert_refused(result, "entries/linked.yaml: the file is a link to a file outside the "
-                   "project folder; copy the file itself into the project", project, before)
+    assert_refused(result, "entries/linked.yaml: filen er et link til en fil uden for "
+                   "projektmappen; kopiér selve filen ind i projektet", project, before)
 
 
 def test_a_pipe_named_like_an_entry_is_not_opened(tmp_path):
@@ -354,8 +360,8 @@ def test_a_pipe_named_like_an_entry_is_not_opened(tmp_path):
     os.mkfifo(project / "entries" / "pipe.yaml")
     before = snapshot(project / "output")
     result = run("check", str(project))
-    assert_refused(result, "entries/pipe.yaml: this is not an ordinary file; remove it or "
-                   "replace it with a YAML file", project, before)
+    assert_refused(result, "entries/pipe.yaml: det er ikke en almindelig fil; fjern den, "
+                   "eller erstat den med en YAML-fil", project, before)
 
 
 # ---------- what a render may fetch ----------
@@ -374,10 +380,33 @@ def test_an_illustration_pointing_at_the_network_stops_the_build(tmp_path, serve
 
     assert result.exit_code == 1, result.output
     assert result.output.splitlines()[-1] == (
-        "the layout could not be rendered: refused to load layouts/illustrations/energi.svg: "
-        f"the SVG refers to http://127.0.0.1:{port}/x.png; an SVG may only refer to its own "
-        "parts (#id), so embed or draw the picture in the SVG itself")
+        "layoutet kunne ikke sættes op: afviste at indlæse layouts/illustrations/energi.svg: "
+        f"SVG-filen henviser til http://127.0.0.1:{port}/x.png; en SVG må kun henvise til "
+        "sine egne dele (#id), så indlejr eller tegn billedet i selve SVG-filen")
     assert "Traceback" not in result.output
+    assert requests == []
+    assert snapshot(project / "output") == before
+
+
+def test_check_refuses_the_illustration_the_build_would_refuse(tmp_path, server):
+    """`make check` says what `make` would stop at, in its words, without a layout."""
+    port, requests = server
+    project = make_project(tmp_path, layouts=True)
+    shutil.copy(REPO / "tests" / "fixtures" / "valid" / "minimal.yaml", project / "entries")
+    svg = project / "layouts" / "illustrations" / "energi.svg"
+    svg.write_text(svg.read_text("utf-8").replace(
+        "</svg>", f'<image href="http://127.0.0.1:{port}/x.png" width="10" height="10"/></svg>'),
+        "utf-8")
+    before = snapshot(project / "output")
+
+    result = run("check", "--strict", str(project))
+
+    assert result.exit_code == 1, result.output
+    assert result.output.splitlines() == [
+        "layouts/illustrations/energi.svg: layoutet kunne ikke sættes op: afviste at indlæse "
+        f"layouts/illustrations/energi.svg: SVG-filen henviser til http://127.0.0.1:{port}/"
+        "x.png; en SVG må kun henvise til sine egne dele (#id), så indlejr eller tegn billedet "
+        "i selve SVG-filen", summary()]
     assert requests == []
     assert snapshot(project / "output") == before
 
@@ -400,9 +429,9 @@ def test_an_illustration_may_only_refer_to_its_own_parts(tmp_path, reference, sh
     with pytest.raises(FatalURLFetchingError) as refused:
         fetcher.fetch(svg.as_uri())
     assert str(refused.value) == (
-        f"refused to load layouts/illustrations/own.svg: the SVG refers to {shown}; an SVG "
-        "may only refer to its own parts (#id), so embed or draw the picture in the SVG "
-        "itself")
+        f"afviste at indlæse layouts/illustrations/own.svg: SVG-filen henviser til {shown}; "
+        "en SVG må kun henvise til sine egne dele (#id), så indlejr eller tegn billedet i "
+        "selve SVG-filen")
 
 
 def test_an_illustration_linked_from_outside_the_project_stops_the_build(tmp_path):
@@ -416,8 +445,8 @@ def test_an_illustration_linked_from_outside_the_project_stops_the_build(tmp_pat
     result = run("build", str(project))
     assert result.exit_code == 1, result.output
     assert result.output.splitlines()[-1] == (
-        "the layout could not be rendered: refused to load layouts/illustrations/energi.svg: "
-        "the file is a link to a file outside the project folder")
+        "layoutet kunne ikke sættes op: afviste at indlæse layouts/illustrations/energi.svg: "
+        "filen er et link til en fil uden for projektmappen")
     assert snapshot(project / "output") == before
 
 
@@ -430,23 +459,19 @@ def test_the_fetcher_serves_only_project_files_of_the_types_we_use(tmp_path, ser
     (project / "notes.txt").write_text("private")
     (project / "images" / "out.png").symlink_to(outside_photo(project))
     root = project.as_uri()
+    NOT_DOWNLOADED = "kun filer i projektet kan bruges; intet hentes fra nettet"
     refused = {
-        f"http://127.0.0.1:{port}/x.png": "only files inside the project may be used; "
-                                          "nothing is downloaded",
-        f"https://127.0.0.1:{port}/x.png": "only files inside the project may be used; "
-                                           "nothing is downloaded",
-        f"ftp://127.0.0.1:{port}/x.png": "only files inside the project may be used; "
-                                         "nothing is downloaded",
-        "data:image/png;base64,iVBORw0KGgo=": "only files inside the project may be used; "
-                                              "nothing is downloaded",
-        f"file://example.org{project}/images/good.png": "only files inside the project may "
-                                                        "be used; nothing is downloaded",
-        "file:///etc/passwd": "the file is outside the project folder",
-        f"{root}/../outside.jpg": "the file is outside the project folder",
-        f"{root}/images/out.png": "the file is a link to a file outside the project folder",
-        f"{root}/notes.txt": "files of type .txt are not used",
-        f"{root}/images/missing.png": "the file does not exist",
-        f"{root}/images/fake.png": "the file is not a PNG picture, whatever its name says",
+        f"http://127.0.0.1:{port}/x.png": NOT_DOWNLOADED,
+        f"https://127.0.0.1:{port}/x.png": NOT_DOWNLOADED,
+        f"ftp://127.0.0.1:{port}/x.png": NOT_DOWNLOADED,
+        "data:image/png;base64,iVBORw0KGgo=": NOT_DOWNLOADED,
+        f"file://example.org{project}/images/good.png": NOT_DOWNLOADED,
+        "file:///etc/passwd": "filen ligger uden for projektmappen",
+        f"{root}/../outside.jpg": "filen ligger uden for projektmappen",
+        f"{root}/images/out.png": "filen er et link til en fil uden for projektmappen",
+        f"{root}/notes.txt": "filer af typen .txt bruges ikke",
+        f"{root}/images/missing.png": "filen findes ikke",
+        f"{root}/images/fake.png": "filen er ikke et PNG-billede, uanset hvad navnet siger",
     }
     for url, why in refused.items():
         with pytest.raises(FatalURLFetchingError) as refusal:
@@ -575,7 +600,8 @@ def test_long_words_and_addresses_wrap_inside_their_columns(tmp_path, fixture):
     # They fit their spread, so even a strict build passes without a layout warning.
     result = run("build", "--strict", str(project))
     assert result.exit_code == 0, result.output
-    assert "runs" not in result.output
+    assert "ind på en tredje side" not in result.output
+    assert "venstre side løber" not in result.output
 
 
 def test_a_long_word_in_the_title_wraps_and_the_fit_check_reports_it(tmp_path):
@@ -584,8 +610,10 @@ def test_a_long_word_in_the_title_wraps_and_the_fit_check_reports_it(tmp_path):
     before = snapshot(project / "output")
     result = run("build", "--strict", str(project))
     assert result.exit_code == 1, result.output
-    assert re.search(r"^entries/long-word-in-title\.yaml: the left page runs \d+ lines over; "
-                     r"shorten the lead or the title$", result.output, re.M), result.output
+    assert re.search(r"^entries/long-word-in-title\.yaml:1: title: venstre side løber \d+ "
+                     r"linjer over; forkort en af title \(\d+ linjer, linje 1\), lead "
+                     r"\(\d linjer, linje 9\); opslagets andre tekster: partners \(\d+ "
+                     r"linjer, linje 4\)", result.output, re.M), result.output
     assert snapshot(project / "output") == before
 
 
@@ -596,8 +624,10 @@ def test_a_thousand_word_about_is_reported_by_the_fit_check(tmp_path):
     before = snapshot(project / "output")
     result = run("build", "--strict", str(project))
     assert result.exit_code == 1, result.output
-    assert re.search(r"^entries/long-about\.yaml: the spread runs \d+ lines onto a third "
-                     r"page; shorten \"about\"", result.output, re.M), result.output
+    assert re.search(r"^entries/long-about\.yaml:12: about: opslaget løber \d+ linjer ind på "
+                     r"en tredje side; forkort en af about \(\d{3} linjer, linje 12\), "
+                     r"origin \(\d linjer, linje 50\); opslagets andre tekster: title \(1 "
+                     r"linje, linje 1\)", result.output, re.M), result.output
     assert snapshot(project / "output") == before
 
 
@@ -621,7 +651,7 @@ def test_an_interrupted_write_keeps_the_last_good_pdfs(tmp_path, monkeypatch):
     monkeypatch.setattr("pikepdf.Pdf.save", interrupted)  # while the parts are joined
     result = run("build", str(project))
     assert result.exit_code == 130, result.output
-    assert result.output.splitlines()[-1] == "Interrupted; output/ was left as it was."
+    assert result.output.splitlines()[-1] == "Afbrudt; output/ er, som det var."
     assert "Traceback" not in result.output
     assert snapshot(project / "output") == before  # no half file, no temporary file
 
@@ -636,7 +666,7 @@ def test_a_render_error_keeps_the_last_good_pdfs(tmp_path, monkeypatch):
     shutil.rmtree(project / ".cache")  # so that the parts are laid out again
     result = run("build", str(project))
     assert result.exit_code == 2, result.output
-    assert "Internal error: RuntimeError: Pango gave up" in result.output
+    assert "Intern fejl: RuntimeError: Pango gave up" in result.output
     assert "Traceback" not in result.output
     assert snapshot(project / "output") == before
 
@@ -649,7 +679,7 @@ def test_two_builds_at_once_leave_complete_pdfs_and_no_temporary_files(tmp_path)
                              text=True) for _ in range(2)]
     outputs = [process.communicate(timeout=300) for process in runs]
     assert [process.returncode for process in runs] == [0, 0], outputs
-    pages = dict(re.findall(r"^Wrote output/(\S+): (\d+) pages", outputs[0][0], re.M))
+    pages = dict(re.findall(r"^Skrev output/(\S+): (\d+) sider", outputs[0][0], re.M))
     assert set(pages) == {DOWNLOAD, PRINT}
     for name, count in pages.items():
         assert len(pypdf.PdfReader(project / "output" / name).pages) == int(count)

@@ -147,7 +147,7 @@ def test_a_spread_that_runs_over_moves_the_ones_after_it(project, tmp_path):
     long = ROOT / "tests" / "fixtures" / "hostile" / "long-about.yaml"
     shutil.copy(long, project / "entries" / "aaa-lang.yaml")
     result = build(project, say=lambda m: None, output=tmp_path / "out", only={"download"})
-    assert any("onto a third page" in str(w) for w in result.warnings)
+    assert any("ind på en tredje side" in str(w) for w in result.warnings)
     reader = pypdf.PdfReader(result.written[0].path)
 
     def page_of(name: str) -> int:
@@ -171,7 +171,7 @@ def test_a_link_to_nowhere_is_reported(project, tmp_path):
     spread.write_text(spread.read_text("utf-8").replace(
         "</article>", '<a href="#ingen-steder">Se også</a></article>', 1), "utf-8")
     result = build(project, say=lambda m: None, output=tmp_path / "out", only={"download"})
-    assert any("a link points to #ingen-steder, which is nowhere in the catalogue"
+    assert any("et link peger på #ingen-steder, som ikke findes i kataloget"
                in str(w) for w in result.warnings)
 
 

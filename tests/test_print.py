@@ -38,6 +38,12 @@ def add_photo(folder: Path, slug: str, size: tuple[int, int]) -> None:
         f"image:\n  file: images/{slug}.jpg\n  alt: Testfoto\n  credit: Test\n"), "utf-8")
 
 
+def file_line(folder: Path, slug: str) -> int:
+    """The line of the photo's file in the entry (add_photo appends the image block)."""
+    lines = (folder / "entries" / f"{slug}.yaml").read_text("utf-8").splitlines()
+    return lines.index(f"  file: images/{slug}.jpg") + 1
+
+
 def run(folder: Path, *args: str):
     return CliRunner().invoke(main, ["build", *args, str(folder)])
 
@@ -145,8 +151,10 @@ def test_a_photo_under_300_ppi_is_a_warning(tmp_path):
     add_photo(folder, "greenlab-skive", (2400, 1600))
     result = run(folder, "--strict", "--edition", "print")
     assert result.exit_code == 0, result.output
-    assert ("entries/greenlab-skive.yaml: warning: image.file: 'images/greenlab-skive.jpg' "
-            "prints at 286 ppi; print needs 300 ppi: use a larger original") in result.output
+    line = file_line(folder, "greenlab-skive")
+    assert (f"entries/greenlab-skive.yaml:{line}: advarsel: image.file: "
+            "'images/greenlab-skive.jpg' trykkes med 286 ppi; tryk kræver 300 ppi: brug en "
+            "større original") in result.output
 
 
 def test_a_photo_under_150_ppi_fails_strict(tmp_path):
@@ -154,9 +162,9 @@ def test_a_photo_under_150_ppi_fails_strict(tmp_path):
     add_photo(folder, "greenlab-skive", (1000, 700))
     result = run(folder, "--strict", "--edition", "print")
     assert result.exit_code == 1
-    assert ("entries/greenlab-skive.yaml: image.file: 'images/greenlab-skive.jpg' prints at "
-            "119 ppi; print needs 300 ppi (under 150 it looks blurred): use a larger "
-            "original") in result.output
+    assert (f"entries/greenlab-skive.yaml:{file_line(folder, 'greenlab-skive')}: image.file: "
+            "'images/greenlab-skive.jpg' trykkes med 119 ppi; tryk kræver 300 ppi (under 150 "
+            "ser det sløret ud): brug en større original") in result.output
     assert not (folder / "output" / "groenne-klimapartnerskaber-2026-tryk.pdf").exists()
 
 
@@ -166,7 +174,7 @@ def test_make_booklets_from_the_print_edition(tmp_path):
     folder = project(tmp_path / "p")
     result = run(folder, "--strict", "--edition", "print", "--booklet")
     assert result.exit_code == 0, result.output
-    assert "flip on short edge" in result.output
+    assert "vend på den korte kant" in result.output
     printed = pypdf.PdfReader(folder / "output" / "groenne-klimapartnerskaber-2026-tryk.pdf")
     for sheet, name in (("a3", "haefte-a4-paa-a3"), ("a4", "haefte-a5-paa-a4")):
         path = folder / "output" / f"groenne-klimapartnerskaber-2026-{name}.pdf"
@@ -238,8 +246,8 @@ def test_a_missing_profile_is_a_validation_error(tmp_path):
     result = run(folder, "--strict")
     assert result.exit_code == 1
     line = len((ROOT / "catalogue.yaml").read_text("utf-8").splitlines()) + 2
-    assert (f"catalogue.yaml:{line}: print.icc_profile: 'profiles/trykkeri.icc' is not an ICC "
-            "profile in the project folder") in result.output
+    assert (f"catalogue.yaml:{line}: print.icc_profile: 'profiles/trykkeri.icc' er ikke en "
+            "ICC-profil i projektmappen") in result.output
 
 
 def test_each_printed_spread_has_a_qr_code_that_decodes_to_its_address(printed):
