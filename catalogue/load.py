@@ -57,6 +57,11 @@ class EntryDoc:
         return self.entry.contact.url
 
     @property
+    def title_key(self) -> bytes:
+        """The title's place in Danish alphabetical order (its sort_as, if it has one)."""
+        return sort_key(self.entry.sort_as or self.entry.title)
+
+    @property
     def main_theme(self) -> str:
         """The first theme: it gives the spread its colour and illustration."""
         return self.entry.themes[0]
@@ -348,9 +353,9 @@ def _order(entries: list[EntryDoc], edition: Edition, root: Path,
            problems: list[Problem]) -> list[EntryDoc]:
     """The entries in print order, as catalogue.yaml asks."""
     by_municipality = sorted(entries, key=lambda d: (sort_key(d.entry.municipalities[0]),
-                                                     sort_key(d.entry.title)))
+                                                     d.title_key))
     if edition.order == "title":
-        return sorted(entries, key=lambda d: sort_key(d.entry.title))
+        return sorted(entries, key=lambda d: d.title_key)
     if edition.order == "started":
         return sorted(by_municipality, key=lambda d: d.entry.started)
     if edition.order == "municipality":

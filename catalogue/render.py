@@ -121,7 +121,7 @@ def indexes(project: Project) -> dict[str, list[IndexLine]]:
             by_theme.setdefault(project.edition.themes[theme], []).append(doc)
 
     def lines(groups: dict[str, list[EntryDoc]]) -> list[IndexLine]:
-        return [IndexLine(k, sorted(v, key=lambda d: danish.sort_key(d.entry.title)))
+        return [IndexLine(k, sorted(v, key=lambda d: d.title_key))
                 for k, v in sorted(groups.items(), key=lambda kv: danish.sort_key(kv[0]))]
 
     return {"municipality": lines(by_muni), "region": lines(by_region), "theme": lines(by_theme)}
