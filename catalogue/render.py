@@ -14,7 +14,7 @@ import jinja2
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from . import cache, danish, municipalities
+from . import cache, danish, denmark, municipalities
 from .load import EntryDoc, Project
 from .paths import layouts_dir
 
@@ -127,6 +127,40 @@ def indexes(project: Project) -> dict[str, list[IndexLine]]:
     return {"municipality": lines(by_muni), "region": lines(by_region), "theme": lines(by_theme)}
 
 
+@dataclass(frozen=True)
+class MapKey:
+    """One line of the map's key: a theme's colour and the municipalities drawn in it."""
+
+    theme: str
+    label: str
+    municipalities: list[str]
+
+
+def map_marks(project: Project) -> dict[str, EntryDoc]:
+    """The partnership whose first theme colours each municipality on the map: of those a
+    municipality takes part in, the one with the fewest municipalities (its own rather
+    than a national network), then the first in the catalogue."""
+    chosen: dict[str, EntryDoc] = {}
+    for doc in sorted(project.entries, key=lambda d: len(d.entry.municipalities)):
+        for name in doc.entry.municipalities:
+            chosen.setdefault(name, doc)
+    return chosen
+
+
+def overview_map(project: Project, colours: dict[str, str]) -> tuple[Markup, list[MapKey]]:
+    """The map of Denmark with the partnerships' municipalities in their themes' colours
+    (decoration for screen readers, who get the key as text), and its key in the order of
+    the themes in catalogue.yaml."""
+    marks = map_marks(project)
+    drawing = denmark.svg({name: denmark.Mark(colours[doc.main_theme])
+                           for name, doc in marks.items()},
+                          base=tint(project.edition.colours.primary, 0.11))
+    key = [MapKey(theme, label, sorted((n for n, d in marks.items() if d.main_theme == theme),
+                                       key=danish.sort_key))
+           for theme, label in project.edition.themes.items()]
+    return Markup(drawing), [line for line in key if line.municipalities]
+
+
 # The environment's options: compiled templates depend on them (and on Jinja's version).
 _OPTIONS = dict(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
                 lstrip_blocks=True)
@@ -204,6 +238,8 @@ def render_html(project: Project, edition_kind: str = "download",
                                for doc in entries if doc.entry.image}
     if "back" in variables["parts"]:
         variables["indexes"] = indexes(project)
+        if "oversigt" in variables["sections"]:
+            variables["denmark_map"], variables["map_key"] = overview_map(project, colours)
         variables["credits"] = [(doc, doc.entry.image) for doc in project.entries
                                 if doc.entry.image]
     compiled = project.root / cache.FOLDER / "templates"
