@@ -148,7 +148,8 @@ def _load_edition(root: Path, problems: list[Problem],
 
 # The anchors the layouts give the front and back matter: an entry's file name is its
 # spread's anchor (and, in the build's plan, its part's name), so it may not be one of them.
-TAKEN = {"forord": "the foreword", "indhold": "the contents", "oversigt": "the overview",
+TAKEN = {"forord": "the foreword", "introduktion": "the introduction",
+         "indhold": "the contents", "oversigt": "the overview",
          "register": "the register", "kilder": "the sources", "kontakt": "the contact page",
          "kolofon": "the colophon"}
 

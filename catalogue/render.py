@@ -99,6 +99,19 @@ def short_url(url: str) -> str:
     return unquote(re.sub(r"^(https?://)?(www\.)?", "", url).rstrip("/"))
 
 
+ZWSP, WORD_JOINER = "\u200b", "\u2060"
+
+
+def url_lines(url: str) -> str:
+    """A web address as printed (short_url), to be broken at a slash: a line may end before
+    any "/" and not after it (the slash begins the next line, so the address does not look
+    finished), and a part between two slashes that fits a line (40 characters) is not
+    broken at its hyphens. Invisible characters, not elements: one text box is quick."""
+    parts = re.split(r"(?=/)", short_url(url))
+    return ZWSP.join((part if len(part) > 40 else part.replace("-", "-" + WORD_JOINER))
+                     .replace("/", "/" + WORD_JOINER) for part in parts)
+
+
 @dataclass(frozen=True)
 class IndexLine:
     """One line of an index: a heading word and the partnerships under it."""
@@ -198,7 +211,8 @@ def environment(layouts: Path, compiled: Path | None = None) -> jinja2.Environme
                              bytecode_cache=compiled and _CompiledTemplates(str(compiled)))
     env.filters.update(markdown=markdown, inline=inline, number=danish.number,
                        figure=danish.figure, quantity=danish.quantity, date=danish.date,
-                       tint=tint, month_year=danish.month_year, short_url=short_url)
+                       tint=tint, month_year=danish.month_year, short_url=short_url,
+                       url_lines=url_lines)
     return env
 
 
