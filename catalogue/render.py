@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import functools
 import re
+from collections import Counter
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -140,6 +141,30 @@ def indexes(project: Project) -> dict[str, list[IndexLine]]:
     return {"municipality": lines(by_muni), "region": lines(by_region), "theme": lines(by_theme)}
 
 
+def illustrations(project: Project, layouts: Path) -> dict[str, str]:
+    """The theme drawing (a file in layouts/illustrations/) each spread without a photo
+    shows: its first theme's drawings (<theme>.svg, <theme>-2.svg, ...) in turn, in the
+    catalogue's order, so that spreads of one theme that follow each other differ."""
+    folder = layouts / "illustrations"
+    stamp = folder.stat().st_mtime_ns if folder.is_dir() else 0
+    shown, used = {}, Counter()
+    for doc in project.entries:
+        if doc.entry.image is None:
+            drawings = _drawings(folder, doc.main_theme, stamp)
+            shown[doc.slug] = drawings[used[doc.main_theme] % len(drawings)]
+            used[doc.main_theme] += 1
+    return shown
+
+
+@functools.lru_cache(maxsize=64)
+def _drawings(folder: Path, theme: str, stamp: int) -> tuple[str, ...]:
+    """A theme's drawings in order; stamp, the folder's time, says when to look again."""
+    pattern = re.compile(re.escape(theme) + r"-(\d+)\.svg")
+    numbered = sorted((int(m.group(1)), m.group(0)) for path in folder.glob("*.svg")
+                      if (m := pattern.fullmatch(path.name)))
+    return (f"{theme}.svg", *(name for _, name in numbered))
+
+
 @dataclass(frozen=True)
 class MapKey:
     """One line of the map's key: a theme's colour and the municipalities drawn in it."""
@@ -247,6 +272,8 @@ def render_html(project: Project, edition_kind: str = "download",
         qr=functools.partial(qr_code, project.root))
     variables.update(extra)
     # Work only the parts that show them need (a build renders a hundred spreads).
+    if "spread" in variables["parts"]:
+        variables["illustrations"] = illustrations(project, layouts)
     if "photos" not in extra:
         variables["photos"] = {doc.slug: (project.root / doc.entry.image.file).as_uri()
                                for doc in entries if doc.entry.image}
