@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime
 import re
 from typing import Annotated
+from urllib.parse import quote
 
 from pydantic import AfterValidator, Field, PlainValidator, model_validator
 from pydantic_core import PydanticCustomError
 
 from .i18n import _
-from .model import Email, Markdown, Model, Plain, Text
+from .model import Email, Markdown, Model, Plain, Text, WebUrl
 
 
 def _hex_colour(value: str) -> str:
@@ -72,6 +73,30 @@ class ContactPage(Model):
     phone: Text | None = None
 
 
+class WebSettings(Model):
+    """The web edition (output/web/): where it is published."""
+
+    base_url: WebUrl | None = Field(
+        None, description="The web edition's address once published, e.g. "
+                          "https://www.kl.dk/klimapartnerskaber/; then each printed QR code "
+                          "leads to its partnership's page there.")
+    accessibility_statement: WebUrl | None = Field(
+        None, description="The publisher's accessibility statement (tilgængelighedserklæring, "
+                          "which Danish public bodies publish for each site), linked at the "
+                          "foot of every page.")
+
+    def address(self, path: str = "") -> str | None:
+        """The address of path (e.g. 'register/') in the published web edition, if known."""
+        if self.base_url is None:
+            return None
+        return f"{self.base_url.rstrip('/')}/{path}"
+
+    def page(self, slug: str) -> str | None:
+        """A partnership's page in the published web edition (its stable <slug>/), if the
+        address is known."""
+        return self.address(f"{quote(slug)}/")
+
+
 class Edition(Model):
     """Everything about one edition of the catalogue that is not a partnership."""
 
@@ -92,6 +117,7 @@ class Edition(Model):
     contact_page: ContactPage
     colophon: Markdown | None = Field(None, description="Extra colophon lines (layout, print).")
     print: PrintSettings = Field(default_factory=PrintSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
     keywords: list[Text] = Field(default_factory=list)
 
     @model_validator(mode="after")
