@@ -12,7 +12,8 @@ PYTHON  ?= $(firstword $(foreach p,$(PYTHONS),$(shell $(p) -c 'import sys, ensur
              sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 && echo $(p))))
 
 .DEFAULT_GOAL := all
-.PHONY: all build print booklet check test fuzz proof bench preflight messages help clean system-deps
+.PHONY: all build print booklet check test fuzz proof bench preflight messages help clean system-deps \
+        serve webfonts browser-deps
 
 all: build ## Set everything up, validate and build the catalogue into output/
 
@@ -31,7 +32,7 @@ preflight: $(STAMP) ## Show the preflight report of the last build
 check: $(STAMP) ## Validate entries and catalogue.yaml only, report every problem
 	$(CAT) check --strict .
 
-test: $(STAMP) ## Run the whole test suite
+test: $(STAMP) browser-deps ## Run the whole test suite
 	$(PY) -m pytest -q
 
 fuzz: $(STAMP) ## Fuzz the loader with thousands of generated entries (a few minutes)
@@ -64,6 +65,27 @@ clean: ## Remove built files, the cache (.cache/) and the virtual environment
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+# The web edition (output/web/, catalogue/web/). Its browser tests (tests/test_web_browser.py)
+# drive Debian's Chromium through Playwright, which cannot download a browser of its own
+# here: as root `make test` installs the package chromium, otherwise it says how.
+CHROMIUM := /usr/bin/chromium
+serve: $(STAMP) ## Show the web edition on http://127.0.0.1:8000/ and build it again on every save
+	$(CAT) serve --watch .
+
+webfonts: $(STAMP) ## Make the web edition's fonts (fonts/web/) again after a font in fonts/ changed
+	$(PY) -m catalogue.web.fonts
+
+browser-deps:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing chromium (the web edition's browser tests) ..."; \
+	    apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
+	  else \
+	    echo "The web edition's browser tests need Chromium at $(CHROMIUM): please install" \
+	      "the Debian package chromium (as root: apt-get install chromium)"; \
+	  fi; \
+	fi
 
 # Debian packages: WeasyPrint subsets fonts with HarfBuzz when libharfbuzz-subset is present
 # (without it, fontTools: slower, and a deprecation warning a strict build would reject);
