@@ -104,8 +104,16 @@
     document.head.appendChild(script);
   }
 
-  /* The places of the partnerships that hold every word typed (a word of four letters or
-   * more may stand inside a longer one: "varme" finds "fjernvarme"); null: no words. */
+  /* Whether a stem of the index matches a stem typed: it begins with it (a word being
+   * typed), or holds it when it has four letters or more ("varme" finds "fjernvarme"), or
+   * it is most of it: the stemmer takes more off some forms than off others
+   * ("virksomhed" -> "virksom", "virksomhederne" -> "virksomhed"). */
+  function matches(key, term) {
+    if (term.length >= 4 ? key.indexOf(term) >= 0 : key.indexOf(term) === 0) { return true; }
+    return key.length >= 5 && key.length >= 0.7 * term.length && term.indexOf(key) === 0;
+  }
+
+  /* The places of the partnerships that match every word typed; null: no words. */
   function found(query) {
     var terms = words(query).map(stem);
     if (!terms.length) { return null; }
@@ -113,7 +121,7 @@
     terms.forEach(function (term) {
       var here = {};
       Object.keys(index).forEach(function (key) {
-        if (term.length >= 4 ? key.indexOf(term) >= 0 : key.indexOf(term) === 0) {
+        if (matches(key, term)) {
           index[key].forEach(function (place) { here[place] = true; });
         }
       });
