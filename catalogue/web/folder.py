@@ -3,11 +3,13 @@
 The web edition is a folder, not a file, and os.replace cannot put a folder where a full
 one stands: the old one steps aside under a temporary name, the new one takes its place,
 and the old one is removed; should the second step fail, the old one is put back.
+In between, for an instant, there is no folder: a web server would answer 404 once.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import tempfile
@@ -31,20 +33,26 @@ def staged(target: Path):
 
 
 def swap(new: Path, target: Path) -> None:
-    """Put the folder new where target is, in two renames."""
-    old = None
-    if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{target.name}-", suffix=".old", dir=target.parent))
-        os.replace(target, old / target.name)
+    """Put the folder new where target is: the old one steps aside, new takes its place,
+    the old one goes. A folder another build puts there meanwhile (two builds at once)
+    steps aside in turn: each build's folder is whole, the last one stays."""
+    aside = Path(tempfile.mkdtemp(prefix=f".{target.name}-", suffix=".old", dir=target.parent))
     try:
-        os.replace(new, target)
-    except OSError:
-        if old is not None:
-            os.replace(old / target.name, target)
-        raise
+        for attempt in range(10):
+            old = aside / str(attempt)
+            with contextlib.suppress(FileNotFoundError):
+                os.replace(target, old)
+            try:
+                os.replace(new, target)
+                return
+            except OSError as exc:
+                if exc.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+                    if old.exists() and not target.exists():
+                        os.replace(old, target)  # as it was
+                    raise
+        raise OSError(errno.EBUSY, f"{target} keeps changing")
     finally:
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        shutil.rmtree(aside, ignore_errors=True)
 
 
 def _umask() -> int:

@@ -16,6 +16,7 @@ from ..load import EntryDoc
 
 SMALL = 720  # pixels wide at least: a phone's width at 2x
 QUALITY = 78
+FOLDER = "web/photos"  # in the cache
 
 
 @dataclass(frozen=True)
@@ -30,20 +31,36 @@ class Photo:
 
 def sizes(root: Path, doc: EntryDoc) -> list[Photo]:
     """The entry's photo, small then large, named after the entry."""
-    source = root / doc.entry.image.file
-    large = cache.downsampled_path(root, source, DOWNLOAD.photo_size, DOWNLOAD.photo_quality)
+    large = _large(root, doc)
     if not large.is_file():  # the spread came from the cache without it
+        source = root / doc.entry.image.file
         large = cache.downsampled(root, source, DOWNLOAD.photo_size, DOWNLOAD.photo_quality)
     data = large.read_bytes()
-    kept = root / cache.FOLDER / "web" / "photos" / cache.key(
-        "web-photo", data, str(SMALL), str(QUALITY))
+    kept = _kept(root, large)
     small = cache.kept(kept)
     if small is None:
         small = _smaller(data, large.suffix)
         cache.keep(kept, small)
-    suffix = large.suffix
-    return [_photo(f"{doc.slug}-{size}{suffix}", image)
+    return [_photo(f"{doc.slug}-{size}{large.suffix}", image)
             for size, image in (("lille", small), ("stor", data))]
+
+
+def prune(root: Path, docs: list[EntryDoc]) -> None:
+    """Remove the small copies no entry uses any more from the cache."""
+    used = {_kept(root, _large(root, doc)).name for doc in docs if doc.entry.image}
+    cache.prune(root / cache.FOLDER / FOLDER, used)
+
+
+def _large(root: Path, doc: EntryDoc) -> Path:
+    """The download edition's copy of the entry's photo (named by its content)."""
+    return cache.downsampled_path(root, root / doc.entry.image.file, DOWNLOAD.photo_size,
+                                  DOWNLOAD.photo_quality)
+
+
+def _kept(root: Path, large: Path) -> Path:
+    """Where the small copy made from large is kept."""
+    return root / cache.FOLDER / FOLDER / cache.key("web-photo", large.name, str(SMALL),
+                                                    str(QUALITY))
 
 
 def _smaller(data: bytes, suffix: str) -> bytes:

@@ -74,6 +74,7 @@ class Site:
                 _link(temp, self.folder / targets[key].name)
         except OSError as exc:
             raise self._failed(exc) from None
+        photos.prune(self.project.root, self.project.entries)
         count = sum(name.endswith(".html") for name in written)
         say(ngettext("Web edition: {count} page in {folder}/",
                      "Web edition: {count} pages in {folder}/", count).format(
@@ -96,15 +97,19 @@ def files(project: Project, download: list, downloads: list[Download]) -> dict[s
     html = {"index.html": pages.front(env, project, common),
             **pages.entry_pages(env, project, common, numbers, shown),
             **pages.section_pages(env, project, common, credits)}
+    return ({name: text.encode() for name, text in html.items()} | pictures
+            | _assets(project, env, common, layouts) | _data(project, numbers, shown))
+
+
+def _data(project: Project, numbers: dict[str, int], shown: dict[str, Shown]) -> dict:
+    """The open data and the search index."""
     records = [opendata.record(doc, project, numbers.get(doc.slug),
                                shown[doc.slug].photos and
                                f"{ASSETS}/fotos/{shown[doc.slug].photos[-1].name}")
                for doc in project.entries]
-    return ({name: text.encode() for name, text in html.items()}
-            | _assets(project, env, common, layouts) | pictures
-            | {"entries.json": opendata.as_json(project, records).encode(),
-               "entries.csv": opendata.as_csv(records).encode(),
-               f"{ASSETS}/soegeindeks.js": search.script(project).encode()})
+    return {"entries.json": opendata.as_json(project, records).encode(),
+            "entries.csv": opendata.as_csv(records).encode(),
+            f"{ASSETS}/soegeindeks.js": search.script(project).encode()}
 
 
 def web_layouts(root: Path) -> Path:
