@@ -15,6 +15,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from ..i18n import _
+
 
 @contextlib.contextmanager
 def staged(target: Path):
@@ -50,7 +52,7 @@ def swap(new: Path, target: Path) -> None:
                     if old.exists() and not target.exists():
                         os.replace(old, target)  # as it was
                     raise
-        raise OSError(errno.EBUSY, f"{target} keeps changing")
+        raise OSError(errno.EBUSY, _("another build keeps putting its own there"))
     finally:
         shutil.rmtree(aside, ignore_errors=True)
 
