@@ -18,10 +18,6 @@ TEMPLATE = '''\
 # Partnerskabets navn, som det skal stå i kataloget.
 title: "{title}"
 
-# Valgfri: titlen, som den skal sorteres i alfabetisk orden, hvor det ikke kan ses af den,
-# fx "Grønne Kraftværk, Det" for "Det Grønne Kraftværk". Ellers null.
-sort_as: null
-
 # Kommunens officielle korte navn (fx Vejle, Høje-Taastrup, Aarhus). Flere: [Vejle, Kolding]
 municipalities: [{municipality}]
 
@@ -82,6 +78,10 @@ links: []
 
 # Kilder til oplysningerne, til redaktionen (vises i kildelisten bagest).
 sources: []
+
+# Sjældent brug for: titlen, som den skal sorteres i alfabetisk orden, når det ikke kan
+# ses af den, fx "Grønne Kraftværk, Det" for "Det Grønne Kraftværk". Ellers null.
+sort_as: null
 '''
 
 
