@@ -6,8 +6,8 @@ tags) in page order with one parent tree, the named destinations of every part s
 links between parts (contents -> spread, register -> spread) land, one outline built from
 the parts' bookmarks with their true levels, the catalog's metadata (language, XMP,
 output intent) of the first part, one font subset per typeface (subsets.py) and one copy of
-the print shop's ICC profile. qpdf (pikepdf) does the copying: fast, and the same input
-gives the same bytes.
+the print shop's ICC profile; the PDF/UA edition is made PDF/A-2a as well (archival.py).
+qpdf (pikepdf) does the copying: fast, and the same input gives the same bytes.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
-from . import subsets, tags
+from . import archival, subsets, tags
 
 if TYPE_CHECKING:
     from .layout import Piece
@@ -112,6 +112,8 @@ class Joiner:
         if fonts and root is not None:
             subsets.merge(out, list(fonts), root)
         _share_profiles(out)
+        if archival.is_accessible(out):  # the download edition: PDF/A-2a too
+            archival.conform(out)
         with open(target, "wb") as stream:  # a path would leave pikepdf's own partial
             out.save(stream, deterministic_id=True, compress_streams=True,  # file on a
                      object_stream_mode=pikepdf.ObjectStreamMode.generate,  # full disk

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 import unicodedata
 
@@ -12,13 +13,51 @@ from babel.numbers import format_decimal
 
 NBSP = "\u00a0"
 
-# ICU implements CLDR's Danish collation: æ, ø, å after z, and "aa" sorted as å.
-_COLLATOR = icu.Collator.createInstance(icu.Locale("da_DK"))
+# ICU implements CLDR's Danish collation: æ, ø, å after z, and every "aa" sorted as å. But
+# "aa" stands for å only in names written the old way (Aabenraa, Aarhus, Haarby), not where
+# two words meet (Klimaalliancen: klima + alliancen). So the collator here is CLDR's Danish
+# without that one rule, and reading() turns the "aa" that stands for å into å first.
+_DANISH = icu.Collator.createInstance(icu.Locale("da_DK")).getRules()
+_COLLATOR = icu.RuleBasedCollator(_DANISH.replace("<<<aa<<<Aa<<<AA", ""))
+_WORD = re.compile(r"\w+")
+_AA = re.compile("aa", re.IGNORECASE)
+# Names in which every "aa" is an å although it does not begin the word: the words of the
+# municipality list's names (Faaborg, Taastrup, Taarbæk; see _aa_names) and these places
+# (Haarby was a municipality until 2007). Any other title that needs it has `sort_as`.
+AA_PLACES = frozenset({"haarby", "haarslev", "graasten", "blaavand"})
+
+
+def reading(text: str) -> str:
+    """text as Danish order reads it: the "aa" that stands for å written å – at the start of
+    a word (Aabenraa, Aarhus), or anywhere in a name of the municipality list or AA_PLACES
+    (Haarby) – and every other "aa" left as two a's (Klimaalliancen)."""
+    return _WORD.sub(_read_word, text)
+
+
+def _read_word(match: re.Match) -> str:
+    word = match.group(0)
+    if word.casefold() in _aa_names():
+        return _AA.sub(_ring, word)
+    return _AA.sub(_ring, word[:2], count=1) + word[2:]
+
+
+def _ring(match: re.Match) -> str:
+    return "Å" if match.group(0)[0] == "A" else "å"
+
+
+@functools.cache
+def _aa_names() -> frozenset[str]:
+    from . import municipalities  # which imports this module
+
+    words = {w.casefold() for name in municipalities.all_municipalities()
+             for w in _WORD.findall(name) if "aa" in w.casefold()}
+    return AA_PLACES | words
 
 
 def sort_key(text: str) -> bytes:
-    """Key for sorting in Danish alphabetical order (Aabenraa, Aalborg, Aarhus last)."""
-    return _COLLATOR.getSortKey(text)
+    """Key for sorting in Danish alphabetical order: æ, ø, å after z, and "aa" as å where
+    it stands for å (Klimaalliancen under K, Aabenraa, Aalborg and Aarhus last)."""
+    return _COLLATOR.getSortKey(reading(text))
 
 
 # A pair of double quotation marks around some text: straight ones, Word's curly ones (“…”,

@@ -56,6 +56,11 @@ class EntryDoc:
         return self.entry.contact.url
 
     @property
+    def title_key(self) -> bytes:
+        """The title's place in Danish alphabetical order (its sort_as, if it has one)."""
+        return sort_key(self.entry.sort_as or self.entry.title)
+
+    @property
     def main_theme(self) -> str:
         """The first theme: it gives the spread its colour and illustration."""
         return self.entry.themes[0]
@@ -163,10 +168,10 @@ def _load_edition(root: Path, problems: list[Problem],
 
 # The anchors the layouts give the front and back matter: an entry's file name is its
 # spread's anchor (and, in the build's plan, its part's name), so it may not be one of them.
-TAKEN = {"forord": N_("the foreword"), "indhold": N_("the contents"),
-         "oversigt": N_("the overview"), "register": N_("the register"),
-         "kilder": N_("the sources"), "kontakt": N_("the contact page"),
-         "kolofon": N_("the colophon")}
+TAKEN = {"forord": N_("the foreword"), "introduktion": N_("the introduction"),
+         "indhold": N_("the contents"), "oversigt": N_("the overview"),
+         "register": N_("the register"), "kilder": N_("the sources"),
+         "kontakt": N_("the contact page"), "kolofon": N_("the colophon")}
 
 
 def _load_entry(root: Path, path: Path, context: dict, problems: list[Problem],
@@ -299,9 +304,9 @@ def _order(entries: list[EntryDoc], edition: Edition, root: Path,
            problems: list[Problem]) -> list[EntryDoc]:
     """The entries in print order, as catalogue.yaml asks."""
     by_municipality = sorted(entries, key=lambda d: (sort_key(d.entry.municipalities[0]),
-                                                     sort_key(d.entry.title)))
+                                                     d.title_key))
     if edition.order == "title":
-        return sorted(entries, key=lambda d: sort_key(d.entry.title))
+        return sorted(entries, key=lambda d: d.title_key)
     if edition.order == "started":
         return sorted(by_municipality, key=lambda d: d.entry.started)
     if edition.order == "municipality":

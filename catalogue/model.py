@@ -183,6 +183,9 @@ class Entry(Model):
     """One partnership: one file in entries/, one spread in the catalogue."""
 
     title: Text = Field(description="The partnership's name.")
+    sort_as: Text | None = Field(None, description="The title as Danish alphabetical order "
+                                 "should read it, where it cannot tell: 'Hårby Klimaråd' "
+                                 "for 'Haarby Klimaråd' (an å written aa inside a name).")
     municipalities: list[Municipality] = Field(min_length=1,
                                                description="Official short names.")
     partners: list[Partner] = Field(min_length=1)

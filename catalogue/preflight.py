@@ -34,12 +34,18 @@ def describe(path: Path, edition: str, layout: dict) -> dict:
             "pages": len(pdf.pages),
             "trim_mm": [round(_width(trim) / PT_PER_MM, 1), round(_height(trim) / PT_PER_MM, 1)],
             "bleed_mm": round((_width(bleed) - _width(trim)) / 2 / PT_PER_MM, 1),
-            "pdf_x": "/OutputIntents" in pdf.Root,
+            "pdf_x": _intent(pdf, "/GTS_PDFX"),
+            "pdf_a": _intent(pdf, "/GTS_PDFA1"),
             "tagged": "/StructTreeRoot" in pdf.Root,
             "fonts": _fonts(pdf),
             "size_kb": round(path.stat().st_size / 1024),
             **layout,
         }
+
+
+def _intent(pdf: pikepdf.Pdf, kind: str) -> bool:
+    """Whether the PDF has an output intent of this kind (PDF/X or PDF/A)."""
+    return any(intent.get("/S") == kind for intent in pdf.Root.get("/OutputIntents", []))
 
 
 def _width(box) -> float:
@@ -102,6 +108,7 @@ def table(report: list[dict]) -> str:
                                for r in report]),
             (_("bleed"), *[f"{_mm(r['bleed_mm'])} mm" for r in report]),
             ("PDF/X", *["PDF/X-4" if r["pdf_x"] else no for r in report]),
+            ("PDF/A", *["PDF/A-2a" if r.get("pdf_a") else no for r in report]),
             (_("tagged (PDF/UA)"), *[yes if r["tagged"] else no for r in report]),
             (_("fonts"), *[_font_summary(r["fonts"]) for r in report]),
             (_("photos"), *[_photo_summary(r) for r in report]),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import functools
 import re
+from collections import Counter
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -14,7 +15,7 @@ import jinja2
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from . import cache, danish, municipalities
+from . import cache, danish, denmark, municipalities
 from .load import EntryDoc, Project
 from .paths import layouts_dir
 
@@ -99,6 +100,19 @@ def short_url(url: str) -> str:
     return unquote(re.sub(r"^(https?://)?(www\.)?", "", url).rstrip("/"))
 
 
+ZWSP, WORD_JOINER = "\u200b", "\u2060"
+
+
+def url_lines(url: str) -> str:
+    """A web address as printed (short_url), to be broken at a slash: a line may end before
+    any "/" and not after it (the slash begins the next line, so the address does not look
+    finished), and a part between two slashes that fits a line (40 characters) is not
+    broken at its hyphens. Invisible characters, not elements: one text box is quick."""
+    parts = re.split(r"(?=/)", short_url(url))
+    return ZWSP.join((part if len(part) > 40 else part.replace("-", "-" + WORD_JOINER))
+                     .replace("/", "/" + WORD_JOINER) for part in parts)
+
+
 @dataclass(frozen=True)
 class IndexLine:
     """One line of an index: a heading word and the partnerships under it."""
@@ -121,10 +135,68 @@ def indexes(project: Project) -> dict[str, list[IndexLine]]:
             by_theme.setdefault(project.edition.themes[theme], []).append(doc)
 
     def lines(groups: dict[str, list[EntryDoc]]) -> list[IndexLine]:
-        return [IndexLine(k, sorted(v, key=lambda d: danish.sort_key(d.entry.title)))
+        return [IndexLine(k, sorted(v, key=lambda d: d.title_key))
                 for k, v in sorted(groups.items(), key=lambda kv: danish.sort_key(kv[0]))]
 
     return {"municipality": lines(by_muni), "region": lines(by_region), "theme": lines(by_theme)}
+
+
+def illustrations(project: Project, layouts: Path) -> dict[str, str]:
+    """The theme drawing (a file in layouts/illustrations/) each spread without a photo
+    shows: its first theme's drawings (<theme>.svg, <theme>-2.svg, ...) in turn, in the
+    catalogue's order, so that spreads of one theme that follow each other differ."""
+    folder = layouts / "illustrations"
+    stamp = folder.stat().st_mtime_ns if folder.is_dir() else 0
+    shown, used = {}, Counter()
+    for doc in project.entries:
+        if doc.entry.image is None:
+            drawings = _drawings(folder, doc.main_theme, stamp)
+            shown[doc.slug] = drawings[used[doc.main_theme] % len(drawings)]
+            used[doc.main_theme] += 1
+    return shown
+
+
+@functools.lru_cache(maxsize=64)
+def _drawings(folder: Path, theme: str, stamp: int) -> tuple[str, ...]:
+    """A theme's drawings in order; stamp, the folder's time, says when to look again."""
+    pattern = re.compile(re.escape(theme) + r"-(\d+)\.svg")
+    numbered = sorted((int(m.group(1)), m.group(0)) for path in folder.glob("*.svg")
+                      if (m := pattern.fullmatch(path.name)))
+    return (f"{theme}.svg", *(name for _, name in numbered))
+
+
+@dataclass(frozen=True)
+class MapKey:
+    """One line of the map's key: a theme's colour and the municipalities drawn in it."""
+
+    theme: str
+    label: str
+    municipalities: list[str]
+
+
+def map_marks(project: Project) -> dict[str, EntryDoc]:
+    """The partnership whose first theme colours each municipality on the map: of those a
+    municipality takes part in, the one with the fewest municipalities (its own rather
+    than a national network), then the first in the catalogue."""
+    chosen: dict[str, EntryDoc] = {}
+    for doc in sorted(project.entries, key=lambda d: len(d.entry.municipalities)):
+        for name in doc.entry.municipalities:
+            chosen.setdefault(name, doc)
+    return chosen
+
+
+def overview_map(project: Project, colours: dict[str, str]) -> tuple[Markup, list[MapKey]]:
+    """The map of Denmark with the partnerships' municipalities in their themes' colours
+    (decoration for screen readers, who get the key as text), and its key in the order of
+    the themes in catalogue.yaml."""
+    marks = map_marks(project)
+    drawing = denmark.svg({name: denmark.Mark(colours[doc.main_theme])
+                           for name, doc in marks.items()},
+                          base=tint(project.edition.colours.primary, 0.11))
+    key = [MapKey(theme, label, sorted((n for n, d in marks.items() if d.main_theme == theme),
+                                       key=danish.sort_key))
+           for theme, label in project.edition.themes.items()]
+    return Markup(drawing), [line for line in key if line.municipalities]
 
 
 # The environment's options: compiled templates depend on them (and on Jinja's version).
@@ -164,7 +236,8 @@ def environment(layouts: Path, compiled: Path | None = None) -> jinja2.Environme
                              bytecode_cache=compiled and _CompiledTemplates(str(compiled)))
     env.filters.update(markdown=markdown, inline=inline, number=danish.number,
                        figure=danish.figure, quantity=danish.quantity, date=danish.date,
-                       tint=tint, month_year=danish.month_year, short_url=short_url)
+                       tint=tint, month_year=danish.month_year, short_url=short_url,
+                       url_lines=url_lines)
     return env
 
 
@@ -199,11 +272,15 @@ def render_html(project: Project, edition_kind: str = "download",
         qr=functools.partial(qr_code, project.root))
     variables.update(extra)
     # Work only the parts that show them need (a build renders a hundred spreads).
+    if "spread" in variables["parts"]:
+        variables["illustrations"] = illustrations(project, layouts)
     if "photos" not in extra:
         variables["photos"] = {doc.slug: (project.root / doc.entry.image.file).as_uri()
                                for doc in entries if doc.entry.image}
     if "back" in variables["parts"]:
         variables["indexes"] = indexes(project)
+        if "oversigt" in variables["sections"]:
+            variables["denmark_map"], variables["map_key"] = overview_map(project, colours)
         variables["credits"] = [(doc, doc.entry.image) for doc in project.entries
                                 if doc.entry.image]
     compiled = project.root / cache.FOLDER / "templates"

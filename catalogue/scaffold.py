@@ -78,6 +78,10 @@ links: []
 
 # Kilder til oplysningerne, til redaktionen (vises i kildelisten bagest).
 sources: []
+
+# Sjældent brug for: titlen, som den skal sorteres i alfabetisk orden, når det ikke kan
+# ses af den, fx "Grønne Kraftværk, Det" for "Det Grønne Kraftværk". Ellers null.
+sort_as: null
 '''
 
 

@@ -11,6 +11,8 @@ What WeasyPrint writes, and what becomes of it here:
   references go to its Link element, and a Link inside a Link (a link's pseudo-element)
   becomes a Span of the outer one.
 - An element with nothing in it (an empty span such as a colour swatch) is kept: removed.
+- An inline SVG without a title (the map of Denmark, a QR code) is a Figure without
+  alternative text: it is decoration, said in text beside it, so it becomes an artifact.
 - Header cells carry no scope: a cell in the table's head gets /Scope /Column, any other
   /Scope /Row.
 - Annotations lack the Print flag: set, so screen and paper show the same links.
@@ -32,7 +34,7 @@ PRINT_FLAG = 4  # annotation flag bit 3
 _MARKED = re.compile(rb"/\w+\n<</MCID (\d+)>>\nBDC")
 _ARTIFACT = b"/Artifact\n<</Type /Pagination>>\nBDC"
 _LINK, _SPAN, _TABLE, _THEAD, _TH = Name.Link, Name.Span, Name.Table, Name.THead, Name.TH
-_OBJR, _MCR = Name.OBJR, Name.MCR
+_OBJR, _MCR, _FIGURE = Name.OBJR, Name.MCR, Name.Figure
 
 
 def mend(pdf: pikepdf.Pdf) -> None:
@@ -75,6 +77,8 @@ class _Walk:
         whether in the table's head (None outside tables). An element's kids are written
         back only when they changed (pikepdf's objects are slow to make)."""
         role = element.get("/S")
+        if role == _FIGURE and "/Alt" not in element and "/ActualText" not in element:
+            return False  # decoration: its marked content becomes an artifact
         if role == _LINK:
             if link is None:
                 link = element

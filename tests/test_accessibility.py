@@ -1,7 +1,9 @@
-"""The download edition as a screen reader meets it: tags, language, alt text, reading order.
+"""The download edition as a screen reader and an archive meet it: tags, language, alt text,
+reading order, PDF/A-2a.
 
-Two PDF/UA checkers no one here wrote judge it first (pdfua and outloud, from PyPI; veraPDF
-is a Java application distributed outside this machine's registries). The tests after them
+Three checkers no one here wrote judge it first (pdfua and outloud for PDF/UA-1,
+page-validation for PDF/A-2a and PDF/UA-1, all from PyPI; veraPDF is a Java application
+distributed outside this machine's registries). The tests after them
 read the structure tree with pypdf: marked-content ids in the page streams are mapped back
 to their text.
 """
@@ -15,6 +17,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import page
+import pikepdf
 import pypdf
 import pytest
 import yaml
@@ -193,6 +197,28 @@ def test_outloud_finds_no_error_and_only_explained_warnings(which, request):
         assert EXPLAINED.get(finding["rule"], "?") in finding.get("evidence", ""), finding
     explained = (ROOT / "README.md").read_text("utf-8")
     assert all(rule in explained for rule in (*EXPLAINED, *UNEVALUATED))
+
+
+@pytest.mark.parametrize("which", ["sample", "rich"])
+@pytest.mark.parametrize("profile", ["2a", "ua1"])
+def test_page_validation_finds_pdfa_2a_and_pdfua_1(which, profile, request):
+    report = page.validate_pdf(request.getfixturevalue(which), profile=profile)
+    assert [(f.rule_id, f.message) for f in report.failures] == []
+    assert report.is_compliant and report.rules.total > 100
+
+
+def test_the_download_edition_says_it_is_pdfa_2a_and_pdfua_1_in_srgb(rich):
+    with pikepdf.open(rich) as pdf:
+        meta = pdf.open_metadata()
+        assert (meta["pdfaid:part"], meta["pdfaid:conformance"]) == ("2", "A")
+        assert meta["pdfuaid:part"] == "1"
+        (intent,) = pdf.Root.OutputIntents
+        assert intent.S == "/GTS_PDFA1" and intent.OutputConditionIdentifier == "sRGB IEC61966-2.1"
+        profile = intent.DestOutputProfile.read_bytes()
+        assert intent.DestOutputProfile.N == 3 and profile[16:20] == b"RGB "
+        images = [obj for obj in pdf.objects if isinstance(obj, pikepdf.Stream)
+                  and obj.get("/Subtype") == "/Image"]
+        assert len(images) >= 2 and not any(image.get("/Interpolate") for image in images)
 
 
 def test_no_heading_is_empty(download):

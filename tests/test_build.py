@@ -87,7 +87,10 @@ def test_bookmarks_one_per_partnership_under_their_section(built):
     outline = reader.outline
     titles = [item.title for item in outline if not isinstance(item, list)]
     assert titles[:3] == ["Forord", "Indhold", "Partnerskaberne"]
-    children = outline[titles.index("Partnerskaberne") + 1]
+    place = {item.title: n for n, item in enumerate(outline) if not isinstance(item, list)}
+    assert [c.title for c in outline[place["Forord"] + 1]] == [
+        project.edition.introduction_heading]
+    children = outline[place["Partnerskaberne"] + 1]
     assert [c.title for c in children] == [d.entry.title for d in project.entries]
     for child, doc in zip(children, project.entries):
         assert reader.get_destination_page_number(child) + 1 == _page_of(reader, doc.slug)
@@ -189,3 +192,21 @@ def test_curly_quotation_marks_print_as_danish_ones(tmp_path):
     assert "Projektet »Grøn varme« i Nordby" in left
     assert "Projektet »Grøn varme« i Nordby" in right  # the running foot
     assert not {"“", "”", "„"} & set(left + right)
+
+
+def test_contents_list_the_front_matter_with_true_pages(built):
+    """The foreword and the introduction (»Hvad er klimapartnerskaber?«) are in the contents,
+    each with the page its heading is on, and a link there."""
+    project, reader, _ = built
+    contents = _page_of(reader, "indhold")
+    text = _text(reader, contents)
+    for anchor, heading in (("forord", project.edition.foreword_heading),
+                            ("introduktion", project.edition.introduction_heading)):
+        match = re.search(re.escape(heading) + r" (\d+)", text)
+        assert match, f"{heading} is missing from the contents"
+        assert int(match.group(1)) == _page_of(reader, anchor)
+        assert heading in _text(reader, _page_of(reader, anchor))
+    page = reader.pages[contents - 1]
+    targets = {str(a.get_object()["/Dest"]) for a in page.get("/Annots", [])
+               if "/Dest" in a.get_object()}
+    assert {"forord", "introduktion"} <= targets

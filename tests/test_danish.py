@@ -74,3 +74,22 @@ def test_municipality_suggestions():
 def test_suggestions_accept_official_names_and_refuse_far_guesses():
     assert municipalities.suggest("Aalborg Kommune") == ["Aalborg"]
     assert municipalities.suggest("Skagen") == []  # a town, not a municipality
+
+
+def test_aa_is_aa_ring_only_where_it_stands_for_it():
+    """Danish order reads "aa" as å at the start of a word and in names written the old
+    way (Haarby, Faaborg-Midtfyn), never where two words meet (klima + alliancen)."""
+    names = ["Øster Hurup", "Klimapartnerskab Vejle Nord", "Å", "Aarhus", "Ærø",
+             "Klimaalliancen Aarhus", "Haarby", "Aabenraa", "Hasle", "Hørsholm", "Zealand"]
+    assert sorted(names, key=danish.sort_key) == [
+        "Hasle", "Hørsholm", "Haarby", "Klimaalliancen Aarhus",
+        "Klimapartnerskab Vejle Nord", "Zealand", "Ærø", "Øster Hurup", "Å", "Aabenraa",
+        "Aarhus"]
+
+
+@pytest.mark.parametrize("text, read", [
+    ("Klimaalliancen Aarhus", "Klimaalliancen Århus"), ("Aabenraa", "Åbenrå"),
+    ("AARHUS", "ÅRHUS"), ("Haarby Varme", "Hårby Varme"), ("Høje-Taastrup", "Høje-Tåstrup"),
+    ("dataanalyse og klimaaftaler", "dataanalyse og klimaaftaler")])
+def test_reading_writes_aa_as_aa_ring_only_in_names(text, read):
+    assert danish.reading(text) == read

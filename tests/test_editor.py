@@ -46,7 +46,7 @@ def test_new_writes_every_field_with_danish_comments(tmp_path):
     assert data["contact"]["organisation"] == "Aalborg Kommune"
     expected = {"title", "municipalities", "partners", "themes", "started", "status", "lead",
                 "about", "origin", "results", "key_figures", "advice", "quote", "image",
-                "contact", "links", "sources"}
+                "contact", "links", "sources", "sort_as"}
     assert set(data) == expected
     assert "# Ingress: 2-3 sætninger" in text and "# \"Gode råd\"" in text
 

@@ -107,3 +107,36 @@ def test_a_register_of_several_pages_lists_every_entry_under_every_heading(tmp_p
     listed = Counter(re.findall(r"Klimapartnerskab nr\. (\d+)\b", text))
     assert len(pages) >= 2
     assert listed == {str(n): 4 for n in range(1, 61)}
+
+
+def _titled(folder: Path, titles: dict[str, str | None]) -> Path:
+    """A project in title order whose entries have these titles (and sort_as)."""
+    text = (ROOT / "catalogue.yaml").read_text("utf-8")
+    (folder / "catalogue.yaml").write_text(text.replace("order: municipality", "order: title"),
+                                           "utf-8")
+    (folder / "entries").mkdir()
+    base = yaml.safe_load((ROOT / "entries" / "greenlab-skive.yaml").read_text("utf-8"))
+    for n, (title, sort_as) in enumerate(titles.items()):
+        entry = dict(base, title=title, **({"sort_as": sort_as} if sort_as else {}))
+        (folder / "entries" / f"entry-{n}.yaml").write_text(
+            yaml.safe_dump(entry, allow_unicode=True), "utf-8")
+    return folder
+
+
+def test_titles_read_aa_as_aa_ring_only_in_names_and_obey_sort_as(tmp_path):
+    """The catalogue's order and the register's: Klimaalliancen under K (klima + alliancen),
+    Haarby as Hårby, Aabenraa and Aarhus after Å; sort_as files a title where it says."""
+    from catalogue import render
+    from catalogue.load import load_project
+
+    titles = {"Øster Hurup Havn": None, "Klimapartnerskab Vejle Nord": None,
+              "Å-projektet": None, "Ærø Energi": None, "Klimaalliancen Aarhus": None,
+              "Haarby Varme": None, "Aabenraa Havn": None, "Aarhus Rådhus": None,
+              "Hasle Klimaråd": None, "Det Grønne Kraftværk": "Grønne Kraftværk, Det"}
+    project = load_project(_titled(tmp_path, titles))
+    expected = ["Det Grønne Kraftværk", "Hasle Klimaråd", "Haarby Varme", "Klimaalliancen Aarhus",
+                "Klimapartnerskab Vejle Nord", "Ærø Energi", "Øster Hurup Havn",
+                "Å-projektet", "Aabenraa Havn", "Aarhus Rådhus"]
+    assert [doc.entry.title for doc in project.entries] == expected
+    (skive,) = render.indexes(project)["municipality"]
+    assert [doc.entry.title for doc in skive.entries] == expected
