@@ -25,13 +25,14 @@ TESTS  ?= quick
 PYTEST := $(PY) -m pytest -q $(if $(filter all,$(TESTS)),,-m "not slow")
 
 .DEFAULT_GOAL := all
-.PHONY: all build print booklet check test test-all fuzz proof bench preflight help \
+.PHONY: all build print booklet check schema test test-all fuzz proof bench preflight help \
         clean distclean system-deps
 
 all: build ## Set everything up, validate and build the catalogue into output/
 
 build: $(STAMP) ## Validate every entry; write download, print and booklet PDFs to output/
 	$(CAT) build --strict --booklet .
+	@$(CAT) schema --quiet .  # the entry schema follows catalogue.yaml's themes
 
 print: $(STAMP) ## Build only the print edition (3 mm bleed, full-resolution photos)
 	$(CAT) build --strict --edition print .
@@ -44,6 +45,10 @@ preflight: $(STAMP) ## Show the preflight report of the last build
 
 check: $(STAMP) ## Validate entries and catalogue.yaml only, report every problem
 	$(CAT) check --strict .
+	@$(CAT) schema --quiet .
+
+schema: $(STAMP) ## Write schemas/ (entry and catalogue.yaml) for editors' tools such as VS Code
+	$(CAT) schema .
 
 test: $(TEST_STAMP) ## Run the quick tests (a few minutes); TESTS=all adds the slow ones
 	$(PYTEST)
@@ -84,6 +89,8 @@ help: ## List the targets and the editor's commands
 	@echo "      the preflight report of the last build"
 	@echo "  $(CAT) proof"
 	@echo "      every page as PNG in output/proof/, with contact-sheet.png"
+	@echo "  $(CAT) schema"
+	@echo "      write schemas/ again after a change to the themes in catalogue.yaml"
 
 # Debian packages: WeasyPrint subsets fonts with HarfBuzz when libharfbuzz-subset is present
 # (without it, fontTools: slower, and a deprecation warning a strict build would reject);

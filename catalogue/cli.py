@@ -45,8 +45,20 @@ def _fail(error: CatalogueError) -> None:
     sys.exit(1)
 
 
+class _Command(click.Command):
+    """A command whose summary (its help's first paragraph) `catalogue --help` shows whole:
+    click would cut it at its first full stop or at about 60 characters with '...'."""
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        if self.short_help or not self.help:
+            return super().get_short_help_str(limit)
+        return " ".join(self.help.partition("\n\n")[0].split())
+
+
 class _Group(click.Group):
     """A command group that never shows an editor a traceback."""
+
+    command_class = _Command
 
     def invoke(self, ctx):
         try:
@@ -193,3 +205,20 @@ def proof(project: Path) -> None:
         _fail(error)
     for path in written:
         click.echo(f"Wrote {relative(path, project.resolve())}")
+
+
+@main.command(name="schema")
+@PROJECT
+@click.option("--quiet", is_flag=True, help="Print nothing when schemas/ is up to date.")
+def schema_command(project: Path, quiet: bool) -> None:
+    """Write JSON Schemas of an entry and of catalogue.yaml to schemas/ for editors' tools."""
+    from . import schema
+
+    try:
+        written = schema.write(project.resolve())
+    except CatalogueError as error:
+        _fail(error)
+    for path in written:
+        click.echo(f"Wrote {relative(path, project.resolve())}")
+    if not written and not quiet:
+        click.echo("schemas/ is up to date.")

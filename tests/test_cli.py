@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pypdf
@@ -43,6 +44,29 @@ def test_every_command_has_help_and_is_in_the_readme():
         first_words = " ".join(command.help.split()[:5])
         assert result.exit_code == 0 and first_words in " ".join(result.output.split())
         assert f"catalogue {name}" in readme, f"README does not mention 'catalogue {name}'"
+
+
+def test_catalogue_help_shows_each_commands_whole_first_line():
+    result = CliRunner().invoke(main, ["--help"], terminal_width=80)
+    commands = result.output.split("Commands:")[1]
+    assert result.exit_code == 0 and "..." not in commands
+    shown = " ".join(commands.split())
+    for name, command in main.commands.items():
+        summary = " ".join(command.help.partition("\n\n")[0].split())
+        assert f"{name} {summary}" in shown, f"'catalogue --help' cuts short '{name}'"
+
+
+def test_make_help_lists_every_target_and_the_editors_commands():
+    makefile = (ROOT / "Makefile").read_text("utf-8")
+    targets = set(re.findall(r"^([a-z][a-z-]*):", makefile, re.MULTILINE))
+    result = subprocess.run(["make", "--no-print-directory", "help"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    listed = set(re.findall(r"^  make ([a-z-]+) ", result.stdout, re.MULTILINE))
+    assert listed == targets
+    for name in ("new", "preview", "check", "build", "preflight", "proof", "schema"):
+        assert re.search(rf"^  \.venv/bin/catalogue {name}\b.*\n      \S", result.stdout,
+                         re.MULTILINE), f"make help shows no example of 'catalogue {name}'"
 
 
 def test_build_writes_a_pdf_and_a_summary(tmp_path):
