@@ -57,7 +57,7 @@ test-all: ## Run every test, the slow ones too (what CI runs: .ci/run)
 	$(MAKE) test TESTS=all
 
 fuzz: $(TEST_STAMP) ## Fuzz the loader with thousands of generated entries (a few minutes)
-	CATALOGUE_FUZZ=long $(PY) -m pytest -q tests/test_fuzz.py
+	$(PY) -m pytest -q -m slow tests/test_fuzz.py
 
 proof: $(STAMP) ## Render every page to PNG (and a contact sheet) in output/proof/
 	$(CAT) proof .

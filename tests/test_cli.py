@@ -69,6 +69,23 @@ def test_make_help_lists_every_target_and_the_editors_commands():
                          re.MULTILINE), f"make help shows no example of 'catalogue {name}'"
 
 
+def test_make_clean_keeps_the_environment_and_distclean_removes_it(tmp_path):
+    shutil.copy(ROOT / "Makefile", tmp_path / "Makefile")
+    made = ["output/groenne-klimapartnerskaber-2026.pdf", "output/proof/page-001.png",
+            ".cache/parts/x.pdf", ".venv/bin/python", "output/.gitkeep"]
+    for name in made:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(b"x")
+
+    def make(target: str) -> list[str]:
+        subprocess.run(["make", "--no-print-directory", target], cwd=tmp_path, check=True,
+                       capture_output=True, timeout=60)
+        return sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
+
+    assert make("clean") == [".venv/bin/python", "Makefile", "output/.gitkeep"]
+    assert make("distclean") == ["Makefile", "output/.gitkeep"]
+
+
 def test_build_writes_a_pdf_and_a_summary(tmp_path):
     project = make_project(tmp_path)
     result = CliRunner().invoke(main, ["build", "--strict", str(project)])

@@ -87,11 +87,12 @@ def _more_bleed(project: Path) -> None:
     config.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
 
 
+# make test builds two changes; the others are slow (make test-all, CI).
 @pytest.mark.parametrize("change, edition", [
-    (_edit_entry, "download"), (_edit_stylesheet, "download"), (_edit_template, "print"),
-    (_swap_font, "download"),
-    (_replace_photo, "download"), (_replace_photo, "print"), (_new_web_address, "print"),
-    (_more_bleed, "print")])
+    (_edit_entry, "download"), (_replace_photo, "print"),
+    *(pytest.param(change, edition, marks=pytest.mark.slow) for change, edition in [
+        (_edit_stylesheet, "download"), (_edit_template, "print"), (_swap_font, "download"),
+        (_replace_photo, "download"), (_new_web_address, "print"), (_more_bleed, "print")])])
 def test_a_change_gives_what_a_clean_build_gives(project, tmp_path, change, edition):
     before = _pdf(project, edition, tmp_path / "before")
     change(project)
@@ -196,6 +197,7 @@ def test_a_build_removes_the_parts_it_no_longer_needs(project, tmp_path):
     assert len(list(folder.glob("*.json"))) == 8
 
 
+@pytest.mark.slow
 def test_a_file_the_stylesheet_points_to_is_part_of_the_address(project, tmp_path):
     """A project's own layouts may take a picture from elsewhere in the project."""
     mark = project / "branding" / "mark.svg"
@@ -236,6 +238,7 @@ def test_each_typeface_is_embedded_once_with_every_glyph_the_parts_use(project, 
         assert " ".join(entry["title"].split()) in " ".join(text.split())
 
 
+@pytest.mark.slow
 def test_one_core_lays_out_the_parts_here_and_gives_the_same_bytes(project, tmp_path,
                                                                    monkeypatch):
     parallel = _pdf(project, "download", tmp_path / "a")
@@ -245,6 +248,7 @@ def test_one_core_lays_out_the_parts_here_and_gives_the_same_bytes(project, tmp_
     assert _pdf(project, "download", tmp_path / "b") == parallel
 
 
+@pytest.mark.slow
 def test_a_longer_front_matter_than_last_time_renumbers_everything(project, tmp_path):
     """The plan starts from the last build's front matter; the count corrects it."""
     import re
@@ -315,7 +319,7 @@ def _first_source(project: Path) -> None:
     _more_sources(project)
 
 
-@pytest.mark.parametrize("edition", ["download", "print"])
+@pytest.mark.parametrize("edition", ["download", pytest.param("print", marks=pytest.mark.slow)])
 @pytest.mark.parametrize("change", [_more_sources, _first_source])
 def test_a_changed_back_matter_is_numbered_as_it_comes_out(project, tmp_path, change,
                                                           edition):
@@ -407,9 +411,10 @@ def test_the_plans_note_keeps_the_lengths_of_an_edition_not_built(project, tmp_p
     assert after["print"] == both["print"] and after["download"]["front"] >= 1
 
 
-@pytest.mark.parametrize("note", ['not json', '[1, 2]', '{"sizes": [1, 2]}',
-                                  '{"sizes": {"download": {"front": 99, "oversigt": 0, '
-                                  '"register": "x"}, "print": 3}}'])
+@pytest.mark.parametrize("note", ['not json', *(
+    pytest.param(note, marks=pytest.mark.slow) for note in [
+        '[1, 2]', '{"sizes": [1, 2]}',
+        '{"sizes": {"download": {"front": 99, "oversigt": 0, "register": "x"}, "print": 3}}'])])
 def test_a_damaged_plan_note_is_only_a_wrong_guess(project, tmp_path, note):
     """The note the plan starts from is a guess: damaged or wrong, the build comes out as a
     clean one (a front matter of 99 pages is laid out, found shorter, and planned again)."""
@@ -487,6 +492,7 @@ def _shape(path: Path) -> dict:
                    for key in ("/StructTreeRoot", "/Outlines") if key in pdf.Root}}
 
 
+@pytest.mark.slow
 def test_a_download_spread_drawn_from_the_print_layout_is_its_own(project, tmp_path,
                                                                   monkeypatch):
     """The download edition's spreads come from the print edition's layout, without the
@@ -534,6 +540,7 @@ def test_after_a_print_only_element_the_download_spread_is_laid_out_on_its_own(
     assert _shape(result.written[0].path) == _shape(alone.written[0].path)
 
 
+@pytest.mark.slow
 def test_the_download_edition_alone_is_the_download_edition_of_a_full_build(project,
                                                                             tmp_path):
     """Built alone, the download edition still lays out its spreads as the print edition

@@ -49,6 +49,7 @@ def _lines(path: Path) -> list[str]:
     return path.read_text().splitlines() if path.exists() else []
 
 
+@pytest.mark.slow
 def test_one_worker_gets_ready_and_forks_the_others(project, tmp_path, two_cores,
                                                     monkeypatch):
     """WeasyPrint is imported once for all workers: the first gets ready, the second is
