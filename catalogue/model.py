@@ -136,7 +136,8 @@ class KeyFigure(Model):
 
     value: Number = Field(description="Et rent tal: 125000 eller 21.5 – uden tusindtalspunktum "
                           "og anførselstegn, med punktum som decimaltegn. Et årstal som 2030 "
-                          "trykkes, som det er skrevet.")
+                          "trykkes, som det er skrevet.", json_schema_extra={"errorMessage": (
+                              "Skriv et rent tal uden anførselstegn, fx 125000 eller 21.5.")})
     unit: Text | None = Field(None, description='Enheden under tallet (valgfri), fx tons, "%" '
                               "(i anførselstegn) eller mio. kr.; udelades ved et årstal eller "
                               "et antal.")
@@ -167,9 +168,11 @@ class Image(Model):
 class Contact(Model):
     """Who readers contact: a role address is better than a person."""
 
-    # _reachable for editors' tools (schemas/): one of email, phone or url, not null.
+    # _reachable for editors' tools (schemas/): one of email, phone or url, not null;
+    # errorMessage is what VS Code's YAML extension says instead of "Incorrect type".
     model_config = ConfigDict(json_schema_extra={"anyOf": [
-        {"required": [key], "properties": {key: {"type": "string"}}}
+        {"required": [key], "properties": {key: {"type": "string", "errorMessage": (
+            "Udfyld mindst én af email, phone og url, så læserne kan komme i kontakt.")}}}
         for key in ("email", "phone", "url")]})
 
     name: Text | None = Field(None, description="Kontaktpersonens navn (valgfri); en fælles "
@@ -213,7 +216,9 @@ class Entry(Model):
         min_length=1, description="Temaer fra catalogue.yaml (nøglerne). Mindst ét; det "
         "første giver opslaget farve og illustration.")
     started: int = Field(description="Året partnerskabet startede, uden anførselstegn, fx "
-                         "2021. Fra 1900 til i år.", json_schema_extra={"minimum": 1900})
+                         "2021. Fra 1900 til i år.", json_schema_extra={
+                             "minimum": 1900,
+                             "errorMessage": "Skriv et årstal uden anførselstegn, fx 2021."})
     status: Literal["aktiv", "afsluttet"] = Field("aktiv", description="aktiv (standard) "
                                                   "eller afsluttet.")
     lead: Text = Field(description=f"Ingressen: 2–3 sætninger om hvem, hvor og hvad. Højst "

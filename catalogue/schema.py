@@ -43,8 +43,10 @@ def entry_schema(themes: dict[str, str]) -> dict:
     table = municipalities.all_municipalities()
     names = sorted(table, key=sort_key)
     _enum(schema["properties"]["municipalities"]["items"], names,
-          [f"{table[n].official_name}, {table[n].region}" for n in names])
-    _enum(schema["properties"]["themes"]["items"], list(themes), list(themes.values()))
+          [f"{table[n].official_name}, {table[n].region}" for n in names],
+          "Ukendt kommune: skriv det officielle korte navn, fx Aarhus eller Høje-Taastrup.")
+    _enum(schema["properties"]["themes"]["items"], list(themes), list(themes.values()),
+          f"Ukendt tema: brug en nøgle fra catalogue.yaml: {', '.join(themes)}.")
     return schema
 
 
@@ -104,9 +106,10 @@ def _mend(node: object) -> object:
     return node
 
 
-def _enum(schema: dict, values: list[str], descriptions: list[str]) -> None:
+def _enum(schema: dict, values: list[str], descriptions: list[str], message: str) -> None:
     schema["enum"] = values
     schema["enumDescriptions"] = descriptions  # shown beside each completion (VS Code)
+    schema["errorMessage"] = message  # shown instead of the list of every allowed value
 
 
 def _dump(schema: dict) -> str:
