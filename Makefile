@@ -50,7 +50,8 @@ check: $(STAMP) ## Validate entries and catalogue.yaml only, report every proble
 schema: $(STAMP) ## Write schemas/ (entry and catalogue.yaml) for editors' tools such as VS Code
 	$(CAT) schema .
 
-test: $(TEST_STAMP) ## Run the quick tests (a few minutes); TESTS=all adds the slow ones
+test: $(TEST_STAMP) ## Run the quick tests (about 3 minutes); TESTS=all adds the slow ones
+	@echo "==> $(if $(filter all,$(TESTS)),Every test, the slow ones too (about 10 minutes),The quick tests (about 3 minutes; make test-all adds the slow ones))"
 	$(PYTEST)
 
 test-all: ## Run every test, the slow ones too (what CI runs: .ci/run)
