@@ -23,6 +23,8 @@ PIP         := $(PY) -m pip install --no-compile -c constraints.txt
 # marked slow in tests/ (the long fuzz, the rich catalogues, the big builds).
 TESTS  ?= quick
 PYTEST := $(PY) -m pytest -q $(if $(filter all,$(TESTS)),,-m "not slow")
+QUICK_TESTS := The quick tests (about 3 minutes); make test-all adds the slow ones
+ALL_TESTS   := Every test, the slow ones too (about 10 minutes)
 
 .DEFAULT_GOAL := all
 .PHONY: all build print booklet check schema test test-all fuzz proof bench preflight help \
@@ -51,7 +53,7 @@ schema: $(STAMP) ## Write schemas/ (entry and catalogue.yaml) for editors' tools
 	$(CAT) schema .
 
 test: $(TEST_STAMP) ## Run the quick tests (about 3 minutes); TESTS=all adds the slow ones
-	@echo "==> $(if $(filter all,$(TESTS)),Every test, the slow ones too (about 10 minutes),The quick tests (about 3 minutes; make test-all adds the slow ones))"
+	@echo "==> $(if $(filter all,$(TESTS)),$(ALL_TESTS),$(QUICK_TESTS))"
 	$(PYTEST)
 
 test-all: ## Run every test, the slow ones too (what CI runs: .ci/run)
@@ -112,7 +114,9 @@ system-deps: ## Install the Debian packages the build needs (as root), or name t
 	  fi; \
 	fi
 
-$(STAMP): pyproject.toml constraints.txt Makefile | system-deps
+# Made again (from nothing) when the dependencies change; not on every edit of this file,
+# so that an editor who gets a new Makefile keeps the installation (make distclean forces it).
+$(STAMP): pyproject.toml constraints.txt | system-deps
 	@test -n "$(PYTHON)" || { echo "Please install Python 3.11 or newer with its venv module" \
 	  "(Debian: apt-get install python3-venv)"; exit 1; }
 	@echo "==> Making the Python environment $(VENV) from $(PYTHON) ($$($(PYTHON) -V))"

@@ -117,8 +117,9 @@ def test_an_edited_entry_lays_out_only_its_spread(project, tmp_path):
     assert sorted(p.suffix for p in new) == [".json", ".pdf"]  # one part: the spread
 
 
-@pytest.mark.parametrize("edition, folders", [("download", ("parts", "fonts")),
-                                              ("print", ("parts", "fonts", "qr"))])
+@pytest.mark.parametrize("edition, folders", [
+    ("download", ("parts", "fonts")),
+    pytest.param("print", ("parts", "fonts", "qr"), marks=pytest.mark.slow)])
 def test_damaged_cache_entries_are_made_again(project, tmp_path, edition, folders):
     clean = _pdf(project, edition, tmp_path / "a")
     cache = project / ".cache"
@@ -319,8 +320,9 @@ def _first_source(project: Path) -> None:
     _more_sources(project)
 
 
-@pytest.mark.parametrize("edition", ["download", pytest.param("print", marks=pytest.mark.slow)])
-@pytest.mark.parametrize("change", [_more_sources, _first_source])
+@pytest.mark.parametrize("change, edition", [(_first_source, "download"), *(
+    pytest.param(change, edition, marks=pytest.mark.slow) for change, edition in [
+        (_more_sources, "download"), (_more_sources, "print"), (_first_source, "print")])])
 def test_a_changed_back_matter_is_numbered_as_it_comes_out(project, tmp_path, change,
                                                           edition):
     """The back matter's sections are laid out side by side, the contents beside them,
@@ -374,6 +376,7 @@ def test_the_print_edition_alone_is_the_print_edition_of_a_full_build(project, t
     assert printed.pages % 4 == 0
 
 
+@pytest.mark.slow
 def test_a_process_that_lays_out_twice_sees_a_changed_font(project, tmp_path, monkeypatch):
     """preview --watch and a one-core build lay out in one long-lived process, which keeps
     the parsed stylesheet and its fonts; a changed font file must still show."""
@@ -517,6 +520,7 @@ def test_a_download_spread_drawn_from_the_print_layout_is_its_own(project, tmp_p
     assert "Scan koden" not in text and "GreenLab" in text
 
 
+@pytest.mark.slow
 def test_after_a_print_only_element_the_download_spread_is_laid_out_on_its_own(
         project, tmp_path, monkeypatch):
     """Drawn without it, what follows a print-only element would keep its place below a
@@ -598,6 +602,7 @@ def test_the_workers_lay_out_at_normal_priority(project, tmp_path, monkeypatch):
     assert said == {f"policy {os.SCHED_OTHER}"}
 
 
+@pytest.mark.slow
 def test_a_first_build_makes_the_photos_while_it_counts_the_front_matter(project, tmp_path,
                                                                         monkeypatch):
     """On a first build one worker counts the front matter before any spread can be laid
