@@ -24,7 +24,7 @@ PIP         := $(PY) -m pip install --no-compile -c constraints.txt
 TESTS  ?= quick
 PYTEST := $(PY) -m pytest -q $(if $(filter all,$(TESTS)),,-m "not slow")
 QUICK_TESTS := The quick tests (about 3 minutes); make test-all adds the slow ones
-ALL_TESTS   := Every test, the slow ones too (about 10 minutes)
+ALL_TESTS   := Every test, the slow ones too (10 to 15 minutes)
 
 .DEFAULT_GOAL := all
 .PHONY: all build print booklet check schema test test-all fuzz proof bench preflight help \
@@ -59,7 +59,7 @@ test: $(TEST_STAMP) ## Run the quick tests (about 3 minutes); TESTS=all adds the
 test-all: ## Run every test, the slow ones too (what CI runs: .ci/run)
 	$(MAKE) test TESTS=all
 
-fuzz: $(TEST_STAMP) ## Fuzz the loader with thousands of generated entries (a few minutes)
+fuzz: $(TEST_STAMP) ## Only the long fuzz of the loader: 3,000 examples a property (about 5 minutes)
 	$(PY) -m pytest -q -m slow tests/test_fuzz.py
 
 proof: $(STAMP) ## Render every page to PNG (and a contact sheet) in output/proof/
