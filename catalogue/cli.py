@@ -84,8 +84,12 @@ class _Command(click.Command):
     """A command whose help is shown in the interface's language."""
 
     def get_short_help_str(self, limit: int = 45) -> str:
+        """The summary (the help's first paragraph) whole: click would cut it at its first
+        full stop or at about 60 characters with '...'."""
         with _translated(self):
-            return super().get_short_help_str(limit)
+            if self.short_help or not self.help:
+                return super().get_short_help_str(limit)
+            return " ".join(self.help.partition("\n\n")[0].split())
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with _translated(self):
@@ -139,6 +143,8 @@ class _Group(_Command, click.Group):
             else:
                 os.environ["LANGUAGE"] = saved[0]
             i18n.use(saved[1])
+
+    command_class = _Command
 
     def invoke(self, ctx):
         try:
@@ -303,3 +309,22 @@ def proof(project: Path) -> None:
         _fail(error)
     for path in written:
         click.echo(_("Wrote {file}").format(file=relative(path, project.resolve())))
+
+
+@main.command(name="schema", help=N_("Write JSON Schemas of an entry and of catalogue.yaml "
+                                     "to schemas/ for editors' tools."))
+@PROJECT
+@click.option("--quiet", is_flag=True, cls=_Option,
+              help=N_("Print nothing when schemas/ is up to date."))
+@LANG
+def schema_command(project: Path, quiet: bool) -> None:
+    from . import schema
+
+    try:
+        written = schema.write(project.resolve())
+    except CatalogueError as error:
+        _fail(error)
+    for path in written:
+        click.echo(_("Wrote {file}").format(file=relative(path, project.resolve())))
+    if not written and not quiet:
+        click.echo(_("schemas/ is up to date."))

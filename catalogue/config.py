@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, PlainValidator, model_validator
+from pydantic import AfterValidator, Field, PlainValidator, StringConstraints, model_validator
+from pydantic.json_schema import WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from .i18n import _
@@ -38,61 +39,91 @@ def _order(value: object) -> str | list[str]:
 
 
 ORDERS = ("municipality", "title", "started")
-Order = Annotated[str | list[str], PlainValidator(_order)]
-Colour = Annotated[str, AfterValidator(_hex_colour)]
-ThemeKey = Annotated[str, AfterValidator(_theme_key)]
+# json_schema_input_type and WithJsonSchema: what the validators check, as far as a JSON
+# Schema can say it (schema.py).
+Order = Annotated[str | list[str], PlainValidator(
+    _order, json_schema_input_type=Literal[ORDERS] | Annotated[
+        list[Annotated[str, StringConstraints(min_length=1)]], Field(min_length=1)])]
+Colour = Annotated[str, AfterValidator(_hex_colour),
+                   WithJsonSchema({"type": "string", "pattern": "^#[0-9A-Fa-f]{6}$"})]
+ThemeKey = Annotated[str, AfterValidator(_theme_key),
+                     WithJsonSchema({"type": "string", "pattern": "^[a-z][a-z0-9-]*$"})]
 
 
 class Colours(Model):
     """One restrained palette: a primary, a warm accent, and a tint per theme."""
 
-    primary: Colour = "#1E4B3A"
-    accent: Colour = "#C8702A"
-    themes: dict[ThemeKey, Colour] = Field(default_factory=dict)
+    primary: Colour = Field("#1E4B3A", description='Hovedfarven, skrevet som "#1E4B3A" – i '
+                            "anførselstegn, ellers læses # som en kommentar.")
+    accent: Colour = Field("#C8702A", description='Accentfarven, fx "#C8702A" (i '
+                           "anførselstegn).")
+    themes: dict[ThemeKey, Colour] = Field(
+        default_factory=dict, description='En farve pr. tema, fx energi: "#2F6B4F"; '
+        "nøglerne skal stå under themes.")
 
 
 class PrintSettings(Model):
     """How the print edition is made for a print shop."""
 
-    bleed_mm: float = Field(3, ge=0, le=10, description="Bleed on every side, in mm.")
-    crop_marks: bool = Field(False, description="Draw crop marks (print shops prefer none).")
+    bleed_mm: float = Field(3, ge=0, le=10, description="Beskæring (bleed) på alle sider, "
+                            "i mm fra 0 til 10 (standard 3).")
+    crop_marks: bool = Field(False, description="Skæremærker uden for beskæringen: true "
+                             "eller false (standard false; trykkerier foretrækker som regel "
+                             "uden).")
     icc_profile: Plain | None = Field(
-        None, description="The print shop's CMYK ICC profile, e.g. profiles/ISOcoated_v2.icc; "
-                          "when given, the print edition is written as PDF/X-4.")
+        None, description="Trykkeriets CMYK-ICC-profil i projektmappen, fx "
+                          "profiles/trykkeri.icc; så skrives trykudgaven som PDF/X-4 "
+                          "(valgfri).")
 
 
 class ContactPage(Model):
     """The invitation at the back: 'Har din kommune et spændende klimapartnerskab?'."""
 
-    heading: Text
-    text: Markdown
-    name: Text
-    role: Text
-    email: Email
-    phone: Text | None = None
+    heading: Text = Field(description="Overskriften, fx Har din kommune et spændende "
+                          "klimapartnerskab?")
+    text: Markdown = Field(description="Teksten under overskriften (Markdown).")
+    name: Text = Field(description="Navnet på den, man skal kontakte.")
+    role: Text = Field(description="Personens rolle, fx chefkonsulent.")
+    email: Email = Field(description="E-mailadresse.")
+    phone: Text | None = Field(None, description='Telefonnummer i anførselstegn, fx '
+                               '"33 70 30 00" (valgfri).')
 
 
 class Edition(Model):
     """Everything about one edition of the catalogue that is not a partnership."""
 
-    title: Text
-    subtitle: Text | None = None
-    publisher: Text
-    edition: Text = Field(description="E.g. '1. udgave'.")
-    publication_date: datetime.date = Field(strict=False,
-                                            description="YYYY-MM-DD, e.g. 2023-01-18.")
-    foreword_heading: Text = "Forord"
-    foreword: Markdown
-    introduction_heading: Text = "Hvad er klimapartnerskaber?"
-    introduction: Markdown | None = None
-    themes: dict[ThemeKey, Text] = Field(min_length=1)
-    order: Order = Field("municipality", description="'municipality', 'title', 'started' "
-                         "or a list of entry slugs.")
-    colours: Colours = Field(default_factory=Colours)
-    contact_page: ContactPage
-    colophon: Markdown | None = Field(None, description="Extra colophon lines (layout, print).")
-    print: PrintSettings = Field(default_factory=PrintSettings)
-    keywords: list[Text] = Field(default_factory=list)
+    title: Text = Field(description="Katalogets titel på forsiden; titel og år giver også "
+                        "filnavnene i output/.")
+    subtitle: Text | None = Field(None, description="Undertitel på forsiden (valgfri).")
+    publisher: Text = Field(description="Udgiveren, fx KL.")
+    edition: Text = Field(description="Udgaven, fx 1. udgave.")
+    publication_date: datetime.date = Field(
+        strict=False, description="Udgivelsesdatoen som ÅÅÅÅ-MM-DD, fx 2023-01-18 "
+        "(18. januar 2023). Året står på forsiden; datoen er også PDF'ens dato.")
+    foreword_heading: Text = Field("Forord", description="Forordets overskrift (standard: "
+                                   "Forord).")
+    foreword: Markdown = Field(description="Forordet (Markdown).")
+    introduction_heading: Text = Field("Hvad er klimapartnerskaber?", description=(
+        "Introduktionens overskrift (standard: Hvad er klimapartnerskaber?)."))
+    introduction: Markdown | None = Field(None, description="Introduktionen (valgfri, "
+                                          "Markdown).")
+    themes: dict[ThemeKey, Text] = Field(
+        min_length=1, description="Temaerne som nøgle: Navn, fx cirkulaer: Cirkulær økonomi. "
+        "Nøglen skrives med små bogstaver uden æ, ø, å og mellemrum. Kør make check efter "
+        "en ændring, så editoren kender temaerne.")
+    order: Order = Field("municipality", description="Rækkefølgen: municipality (standard, "
+                         "efter kommune i dansk alfabetisk orden), title, started eller en "
+                         "liste af filnavne uden .yaml.")
+    colours: Colours = Field(default_factory=Colours, description="Farverne: primary, "
+                             "accent og en farve pr. tema under themes.")
+    contact_page: ContactPage = Field(description="Kontaktsiden bagest: heading, text, name, "
+                                      "role, email og evt. phone.")
+    colophon: Markdown | None = Field(None, description="Ekstra linjer til kolofonen "
+                                      "(valgfri, Markdown).")
+    print: PrintSettings = Field(default_factory=PrintSettings, description="Indstillinger "
+                                 "til trykudgaven: bleed_mm, crop_marks og icc_profile.")
+    keywords: list[Text] = Field(default_factory=list, description="Søgeord i PDF'ernes "
+                                 "metadata (valgfri).")
 
     @model_validator(mode="after")
     def _colours_for_known_themes(self) -> "Edition":

@@ -24,6 +24,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic.json_schema import WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from . import municipalities
@@ -31,6 +32,9 @@ from .danish import curly_quotes, quotes
 from .i18n import _
 
 LEAD_MAX = 450
+# The same limit for editors' tools (schemas/, JSON Schema's ECMAScript regex): at most
+# LEAD_MAX characters once a run of whitespace counts as one, as _lead_length counts.
+LEAD_PATTERN = rf"^\s*(?:\S|\s+(?=\S)){{0,{LEAD_MAX}}}\s*$"
 
 
 class Model(BaseModel):
@@ -111,58 +115,88 @@ Text = Annotated[Plain, AfterValidator(quotes)]
 Markdown = Annotated[Plain, AfterValidator(curly_quotes)]
 """Body text in the Markdown subset: paragraphs, emphasis, bullet lists, links (its
 straight quotation marks are made »…« by Markdown, which knows where they are syntax)."""
-WebUrl = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_web_url)]
-Email = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_email)]
-Cvr = Annotated[str, AfterValidator(_cvr)]
+# WithJsonSchema: what the validators check, as far as a JSON Schema can say it (schema.py).
+WebUrl = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_web_url),
+                   WithJsonSchema({"type": "string",
+                                   "pattern": r"^\s*[Hh][Tt][Tt][Pp][Ss]?://[^/?#\s]+\S*\s*$"})]
+Email = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_email),
+                  WithJsonSchema({"type": "string",
+                                  "pattern": r"^\s*[^@\s<>]+@[^@\s<>]+\.[A-Za-z]{2,}\s*$"})]
+Cvr = Annotated[str, AfterValidator(_cvr),
+                WithJsonSchema({"type": "string", "pattern": r"^[0-9]{8}$"})]
 Municipality = Annotated[str, AfterValidator(_municipality)]
 Theme = Annotated[str, AfterValidator(_theme)]
-Number = Annotated[int | float, PlainValidator(_number)]
+Number = Annotated[int | float, PlainValidator(_number, json_schema_input_type=float)]
 
 
 class Partner(Model):
     """A company or organisation in the partnership (not the municipality itself)."""
 
-    name: Text = Field(description="The partner's name as it presents itself.")
-    cvr: Cvr | None = Field(None, description="CVR number, 8 digits, in quotes.")
-    url: WebUrl | None = Field(None, description="The partner's web address.")
-    role: Text | None = Field(None, description="Short role in the partnership, lower case.")
+    name: Text = Field(description="Virksomhedens eller organisationens navn, som den selv "
+                       "skriver det.")
+    cvr: Cvr | None = Field(None, description='CVR-nummer (valgfri): 8 cifre i anførselstegn, '
+                            'fx "12345674". Kontrolcifferet tjekkes, så kopiér det fra cvr.dk.')
+    url: WebUrl | None = Field(None, description="Partnerens webadresse (valgfri), hele "
+                               "adressen med https://.")
+    role: Text | None = Field(None, description="Kort rolle i partnerskabet med lille "
+                              "begyndelsesbogstav, fx medstifter (valgfri).")
 
 
 class KeyFigure(Model):
     """A figure set large in the fact box: value, unit below it (if any), label after."""
 
-    value: Number = Field(description="A number: 125000 or 21.5 (no thousands dots); a "
-                          "year such as 2030 prints as it is typed.")
-    unit: Text | None = Field(None, description="Unit under the number: 'tons', '%', "
-                              "'mio. kr.'; none for a year or a plain count.")
-    label: Text = Field(description="What the figure counts, lower case.")
+    value: Number = Field(description="Et rent tal: 125000 eller 21.5 – uden tusindtalspunktum "
+                          "og anførselstegn, med punktum som decimaltegn. Et årstal som 2030 "
+                          "trykkes, som det er skrevet.", json_schema_extra={"errorMessage": (
+                              "Skriv et rent tal uden anførselstegn, fx 125000 eller 21.5.")})
+    unit: Text | None = Field(None, description='Enheden under tallet (valgfri), fx tons, "%" '
+                              "(i anførselstegn) eller mio. kr.; udelades ved et årstal eller "
+                              "et antal.")
+    label: Text = Field(description="Hvad tallet tæller, med lille begyndelsesbogstav, fx "
+                        "i erhvervsområdet.")
 
 
 class Quote(Model):
     """A quotation, set apart with »«; only real, sourced quotes."""
 
-    text: Text
-    by: Text = Field(description="Who said it: role and organisation.")
+    text: Text = Field(description="Citatet uden anførselstegn; »…« sættes automatisk.")
+    by: Text = Field(description="Hvem sagde det: rolle og organisation, fx projektleder, "
+                     "Vejle Kommune.")
 
 
 class Image(Model):
     """A photo for the left page; alt text and credit are required."""
 
-    file: Plain = Field(description="Path inside the project, e.g. images/vejle-nord.jpg.")
-    alt: Text = Field(description="What the photo shows, for screen readers.")
-    credit: Text = Field(description="Photographer or rights holder, for the colophon.")
-    caption: Text | None = None
+    file: Plain = Field(description="Stien til fotoet i projektmappen, fx "
+                       "images/vejle-nord.jpg: JPEG eller PNG, til tryk mindst ca. "
+                       "2.600 × 1.600 pixel (300 ppi).")
+    alt: Text = Field(description="Hvad fotoet viser, til skærmlæsere.")
+    credit: Text = Field(description="Fotograf eller rettighedshaver; står under fotoet som "
+                         "»Foto: …« og i kolofonen.")
+    caption: Text | None = Field(None, description="Billedtekst (valgfri).")
 
 
 class Contact(Model):
     """Who readers contact: a role address is better than a person."""
 
-    name: Text | None = None
-    role: Text | None = None
-    organisation: Text
-    email: Email | None = None
-    phone: Plain | None = None
-    url: WebUrl | None = None
+    # _reachable for editors' tools (schemas/): one of email, phone or url, not null;
+    # errorMessage is what VS Code's YAML extension says instead of "Incorrect type".
+    model_config = ConfigDict(json_schema_extra={"anyOf": [
+        {"required": [key], "properties": {key: {"type": "string", "errorMessage": (
+            "Udfyld mindst én af email, phone og url, så læserne kan komme i kontakt.")}}}
+        for key in ("email", "phone", "url")]})
+
+    name: Text | None = Field(None, description="Kontaktpersonens navn (valgfri); en fælles "
+                              "postkasse er bedre end en person.")
+    role: Text | None = Field(None, description="Kontaktpersonens rolle (valgfri), fx "
+                              "klimakoordinator.")
+    organisation: Text = Field(description="Organisationen, fx Vejle Kommune.")
+    email: Email | None = Field(None, description="E-mailadresse. Mindst én af email, phone "
+                                "og url.")
+    phone: Plain | None = Field(None, description='Telefonnummer, altid i anførselstegn: '
+                               '"76 81 00 00". Mindst én af email, phone og url.')
+    url: WebUrl | None = Field(None, description="Webadresse med https://. Mindst én af "
+                               "email, phone og url.")
 
     @model_validator(mode="after")
     def _reachable(self) -> "Contact":
@@ -175,34 +209,61 @@ class Contact(Model):
 class Link(Model):
     """A web page about the partnership, printed as its readable label."""
 
-    label: Text
-    url: WebUrl
+    label: Text = Field(description="Den tekst, læseren ser, fx vejlenord.dk.")
+    url: WebUrl = Field(description="Hele adressen med https://.")
 
 
 class Entry(Model):
     """One partnership: one file in entries/, one spread in the catalogue."""
 
-    title: Text = Field(description="The partnership's name.")
-    sort_as: Text | None = Field(None, description="The title as Danish alphabetical order "
-                                 "should read it, where it cannot tell: 'Hårby Klimaråd' "
-                                 "for 'Haarby Klimaråd' (an å written aa inside a name).")
-    municipalities: list[Municipality] = Field(min_length=1,
-                                               description="Official short names.")
-    partners: list[Partner] = Field(min_length=1)
-    themes: list[Theme] = Field(min_length=1, description="Keys from catalogue.yaml.")
-    started: int = Field(description="The year the partnership started.")
-    status: Literal["aktiv", "afsluttet"] = "aktiv"
-    lead: Text = Field(description="2-3 sentences: who, where, what.")
-    about: Markdown = Field(description="Om partnerskabet.")
-    origin: Markdown = Field(description="Sådan opstod idéen.")
-    results: Markdown | None = Field(None, description="Resultater.")
-    key_figures: list[KeyFigure] = Field(default_factory=list, max_length=4)
-    advice: list[Text] = Field(min_length=2, max_length=6, description="Gode råd.")
-    quote: Quote | None = None
-    image: Image | None = None
-    contact: Contact
-    links: list[Link] = Field(default_factory=list)
-    sources: list[WebUrl] = Field(default_factory=list)
+    title: Text = Field(description="Partnerskabets navn, som det skal stå i kataloget.")
+    sort_as: Text | None = Field(None, description="Titlen, som den dansk alfabetiske "
+                                 "orden skal læse den, hvor reglerne ikke kan afgøre det "
+                                 "(valgfri), fx »Hårby Klimaråd« for »Haarby Klimaråd«.")
+    municipalities: list[Municipality] = Field(
+        min_length=1, description="Kommunerne med deres officielle korte navne, fx Vejle, "
+        "Høje-Taastrup, Aarhus. Mindst én; kataloget sorteres efter den første.")
+    partners: list[Partner] = Field(
+        min_length=1, description="Virksomheder og organisationer i partnerskabet – ikke "
+        "kommunen selv. Mindst én; hver med name og evt. cvr, url og role.")
+    themes: list[Theme] = Field(
+        min_length=1, description="Temaer fra catalogue.yaml (nøglerne). Mindst ét; det "
+        "første giver opslaget farve og illustration.")
+    started: int = Field(description="Året partnerskabet startede, uden anførselstegn, fx "
+                         "2021. Fra 1900 til i år.", json_schema_extra={
+                             "minimum": 1900,
+                             "errorMessage": "Skriv et årstal uden anførselstegn, fx 2021."})
+    status: Literal["aktiv", "afsluttet"] = Field("aktiv", description="aktiv (standard) "
+                                                  "eller afsluttet.")
+    lead: Text = Field(description=f"Ingressen: 2–3 sætninger om hvem, hvor og hvad. Højst "
+                       f"{LEAD_MAX} tegn; omkring 330 ser bedst ud.",
+                       json_schema_extra={"pattern": LEAD_PATTERN, "patternErrorMessage":
+                                          f"Ingressen må højst være {LEAD_MAX} tegn."})
+    about: Markdown = Field(description="»Om partnerskabet«: hvad det går ud på. Markdown: "
+                            "afsnit adskilt af en tom linje, *kursiv*, punktlister med »- « "
+                            "og links som [tekst](https://…).")
+    origin: Markdown = Field(description="»Sådan opstod idéen«: hvem tog initiativet, og "
+                             "hvordan kom det i gang. Markdown.")
+    results: Markdown | None = Field(None, description="»Resultater« (valgfri): tal med "
+                                     "enhed og årstal, fx 125.000 tons. Markdown.")
+    key_figures: list[KeyFigure] = Field(
+        default_factory=list, max_length=4, description="Nøgletal i faktaboksen (valgfri, "
+        "højst 4), hvert med value, label og evt. unit.")
+    advice: list[Text] = Field(min_length=2, max_length=6, description="»Gode råd« til "
+                               "andre kommuner: 2 til 6 korte sætninger, hver helst under "
+                               "150 tegn.")
+    quote: Quote | None = Field(None, description="Et citat (valgfri; kun ægte citater med "
+                                "kilde): text og by.")
+    image: Image | None = Field(None, description="Foto øverst på venstre side (valgfri): "
+                                "file, alt og credit; caption er valgfri. Uden foto vises "
+                                "illustrationen for det første tema.")
+    contact: Contact = Field(description="Kontakt for læserne: organisation og mindst én af "
+                             "email, phone og url.")
+    links: list[Link] = Field(default_factory=list, description="»Læs mere«-links til "
+                              "læserne (valgfri), hvert med label og url.")
+    sources: list[WebUrl] = Field(default_factory=list, description="Webadresser, som "
+                                  "oplysningerne bygger på (valgfri); de trykkes i listen "
+                                  "»Kilder« bagest.")
 
     @field_validator("lead")
     @classmethod

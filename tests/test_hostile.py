@@ -671,6 +671,7 @@ def test_a_render_error_keeps_the_last_good_pdfs(tmp_path, monkeypatch):
     assert snapshot(project / "output") == before
 
 
+@pytest.mark.slow
 def test_two_builds_at_once_leave_complete_pdfs_and_no_temporary_files(tmp_path):
     project = make_project(tmp_path)
     shutil.copy(REPO / "tests" / "fixtures" / "valid" / "minimal.yaml", project / "entries")

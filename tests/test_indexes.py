@@ -92,6 +92,7 @@ def test_an_entry_with_two_municipalities_is_under_both(register):
     assert ("Fælles varme", starts["Fælles varme"]) in entries_under(lines, "Vejle", headings)
 
 
+@pytest.mark.slow
 def test_a_register_of_several_pages_lists_every_entry_under_every_heading(tmp_path):
     """The register's three columns are floats, carried over onto as many pages as they
     need: sixty entries, each under its municipality, its region and its two themes."""

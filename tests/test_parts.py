@@ -87,11 +87,12 @@ def _more_bleed(project: Path) -> None:
     config.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
 
 
+# make test builds two changes; the others are slow (make test-all, CI).
 @pytest.mark.parametrize("change, edition", [
-    (_edit_entry, "download"), (_edit_stylesheet, "download"), (_edit_template, "print"),
-    (_swap_font, "download"),
-    (_replace_photo, "download"), (_replace_photo, "print"), (_new_web_address, "print"),
-    (_more_bleed, "print")])
+    (_edit_entry, "download"), (_replace_photo, "print"),
+    *(pytest.param(change, edition, marks=pytest.mark.slow) for change, edition in [
+        (_edit_stylesheet, "download"), (_edit_template, "print"), (_swap_font, "download"),
+        (_replace_photo, "download"), (_new_web_address, "print"), (_more_bleed, "print")])])
 def test_a_change_gives_what_a_clean_build_gives(project, tmp_path, change, edition):
     before = _pdf(project, edition, tmp_path / "before")
     change(project)
@@ -116,8 +117,9 @@ def test_an_edited_entry_lays_out_only_its_spread(project, tmp_path):
     assert sorted(p.suffix for p in new) == [".json", ".pdf"]  # one part: the spread
 
 
-@pytest.mark.parametrize("edition, folders", [("download", ("parts", "fonts")),
-                                              ("print", ("parts", "fonts", "qr"))])
+@pytest.mark.parametrize("edition, folders", [
+    ("download", ("parts", "fonts")),
+    pytest.param("print", ("parts", "fonts", "qr"), marks=pytest.mark.slow)])
 def test_damaged_cache_entries_are_made_again(project, tmp_path, edition, folders):
     clean = _pdf(project, edition, tmp_path / "a")
     cache = project / ".cache"
@@ -196,6 +198,7 @@ def test_a_build_removes_the_parts_it_no_longer_needs(project, tmp_path):
     assert len(list(folder.glob("*.json"))) == 8
 
 
+@pytest.mark.slow
 def test_a_file_the_stylesheet_points_to_is_part_of_the_address(project, tmp_path):
     """A project's own layouts may take a picture from elsewhere in the project."""
     mark = project / "branding" / "mark.svg"
@@ -236,6 +239,7 @@ def test_each_typeface_is_embedded_once_with_every_glyph_the_parts_use(project, 
         assert " ".join(entry["title"].split()) in " ".join(text.split())
 
 
+@pytest.mark.slow
 def test_one_core_gives_the_same_bytes(project, tmp_path, monkeypatch):
     parallel = _pdf(project, "download", tmp_path / "a")
     shutil.rmtree(project / ".cache")
@@ -243,6 +247,7 @@ def test_one_core_gives_the_same_bytes(project, tmp_path, monkeypatch):
     assert _pdf(project, "download", tmp_path / "b") == parallel
 
 
+@pytest.mark.slow
 def test_a_longer_front_matter_than_last_time_renumbers_everything(project, tmp_path):
     """The plan starts from the last build's front matter; the count corrects it."""
     import re
@@ -313,8 +318,9 @@ def _first_source(project: Path) -> None:
     _more_sources(project)
 
 
-@pytest.mark.parametrize("edition", ["download", "print"])
-@pytest.mark.parametrize("change", [_more_sources, _first_source])
+@pytest.mark.parametrize("change, edition", [(_first_source, "download"), *(
+    pytest.param(change, edition, marks=pytest.mark.slow) for change, edition in [
+        (_more_sources, "download"), (_more_sources, "print"), (_first_source, "print")])])
 def test_a_changed_back_matter_is_numbered_as_it_comes_out(project, tmp_path, change,
                                                           edition):
     """The back matter's sections are laid out side by side, the contents beside them,
@@ -370,6 +376,7 @@ def test_the_print_edition_alone_is_the_print_edition_of_a_full_build(project, t
     assert printed.pages % 4 == 0
 
 
+@pytest.mark.slow
 def test_a_process_that_lays_out_twice_sees_a_changed_font(project, tmp_path, monkeypatch):
     """preview --watch and a one-core build lay out in one long-lived process, which keeps
     the parsed stylesheet and its fonts; a changed font file must still show."""
@@ -407,9 +414,10 @@ def test_the_plans_note_keeps_the_lengths_of_an_edition_not_built(project, tmp_p
     assert after["print"] == both["print"] and after["download"]["front"] >= 1
 
 
-@pytest.mark.parametrize("note", ['not json', '[1, 2]', '{"sizes": [1, 2]}',
-                                  '{"sizes": {"download": {"front": 99, "oversigt": 0, '
-                                  '"register": "x"}, "print": 3}}'])
+@pytest.mark.parametrize("note", ['not json', *(
+    pytest.param(note, marks=pytest.mark.slow) for note in [
+        '[1, 2]', '{"sizes": [1, 2]}',
+        '{"sizes": {"download": {"front": 99, "oversigt": 0, "register": "x"}, "print": 3}}'])])
 def test_a_damaged_plan_note_is_only_a_wrong_guess(project, tmp_path, note):
     """The note the plan starts from is a guess: damaged or wrong, the build comes out as a
     clean one (a front matter of 99 pages is laid out, found shorter, and planned again)."""
@@ -509,6 +517,7 @@ def _shape(path: Path) -> dict:
                    for key in ("/StructTreeRoot", "/Outlines") if key in pdf.Root}}
 
 
+@pytest.mark.slow
 def test_a_download_spread_drawn_from_the_print_layout_is_its_own(project, tmp_path,
                                                                   monkeypatch):
     """The download edition's spreads come from the print edition's layout, without the
@@ -533,6 +542,7 @@ def test_a_download_spread_drawn_from_the_print_layout_is_its_own(project, tmp_p
     assert "Scan koden" not in text and "GreenLab" in text
 
 
+@pytest.mark.slow
 def test_after_a_print_only_element_the_download_spread_is_laid_out_on_its_own(
         project, tmp_path, monkeypatch):
     """Drawn without it, what follows a print-only element would keep its place below a
@@ -556,6 +566,7 @@ def test_after_a_print_only_element_the_download_spread_is_laid_out_on_its_own(
     assert _shape(result.written[0].path) == _shape(alone.written[0].path)
 
 
+@pytest.mark.slow
 def test_the_download_edition_alone_is_the_download_edition_of_a_full_build(project,
                                                                             tmp_path):
     """Built alone, the download edition still lays out its spreads as the print edition
