@@ -116,7 +116,7 @@ def test_preview_has_the_page_numbers_of_the_full_build(tmp_path):
         start = full.get_destination_page_number(full.named_destinations[slug]) + 1
         result = invoke("preview", slug, str(folder))
         assert result.exit_code == 0, result.output
-        assert f"pages {start}–{start + 1}" in result.output
+        assert f"side {start}–{start + 1}" in result.output
         spread = pypdf.PdfReader(folder / "output" / "preview" / f"{slug}.pdf")
         assert len(spread.pages) == 2
         left, right = (page.extract_text().split() for page in spread.pages)
@@ -193,7 +193,7 @@ def test_preview_shows_and_reports_a_spread_that_runs_over(tmp_path):
     assert "advarsel: about: opslaget løber" in result.output
     spread = pypdf.PdfReader(folder / "output" / "preview" / "greenlab-skive.pdf")
     assert len(spread.pages) > 2
-    assert f"pages 4–{3 + len(spread.pages)}" in result.output
+    assert f"side 4–{3 + len(spread.pages)}" in result.output
 
 
 def test_a_theme_without_an_illustration_is_an_error_before_layout(tmp_path):

@@ -645,7 +645,7 @@ def test_an_interrupted_write_keeps_the_last_good_pdfs(tmp_path, monkeypatch):
     project, before = built(tmp_path)
 
     def interrupted(self, target, *args, **options):
-        Path(target).write_bytes(b"%PDF-1.7\n half a catalogue")
+        target.write(b"%PDF-1.7\n half a catalogue")
         raise KeyboardInterrupt
 
     monkeypatch.setattr("pikepdf.Pdf.save", interrupted)  # while the parts are joined
