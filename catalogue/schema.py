@@ -19,6 +19,7 @@ from . import municipalities
 from .config import Edition
 from .danish import sort_key
 from .errors import CatalogueError
+from .i18n import _
 from .files import atomic_target
 from .model import Entry
 from .scaffold import theme_vocabulary
@@ -61,8 +62,8 @@ def texts(root: Path) -> dict[str, str]:
     """The files of schemas/ for the project at root, by name."""
     themes = theme_vocabulary(root)
     if not themes:
-        raise CatalogueError("catalogue.yaml: the themes could not be read, so the entry "
-                             "schema cannot list them; run 'catalogue check' to see why")
+        raise CatalogueError(_("catalogue.yaml: the themes could not be read, so the entry "
+                               "schema cannot list them; run 'catalogue check' to see why"))
     return {ENTRY: _dump(entry_schema(themes)), EDITION: _dump(edition_schema())}
 
 
