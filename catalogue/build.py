@@ -10,15 +10,17 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import unquote, urlsplit
 
-from . import cache, check, pages, parts, preflight
-from .editions import PdfEdition, for_project, output_name
+from . import cache
+from .layout import check, pages, parts
+from .join import preflight
+from .layout.editions import PdfEdition, for_project, output_name
 from .errors import BuildFailed, Problem, relative
 from .files import atomic_target
 from .i18n import _, ngettext
-from .load import Project
+from .read.load import Project
 from .paths import layouts_dir
-from .pool import Pool
-from .review import check_only
+from .layout.pool import Pool
+from .read.review import check_only
 
 Say = Callable[[str], None]
 BOOKLETS = {"a3": "haefte-a4-paa-a3", "a4": "haefte-a5-paa-a4"}
@@ -156,7 +158,7 @@ def _join(pieces: list, files: tuple[Path, Path], edition: PdfEdition, fonts: li
     """In a worker: one edition's parts joined into its temporary file (files: that and its
     target; assemble.py). Returns its pages, the links that lead nowhere and its
     preflight facts."""
-    from . import assemble  # pikepdf: only where PDFs are joined
+    from .join import assemble  # pikepdf: only where PDFs are joined
 
     temp, target = files
     try:
@@ -172,7 +174,7 @@ def _join(pieces: list, files: tuple[Path, Path], edition: PdfEdition, fonts: li
 
 def _impose(source: Path, temp: Path, sheet: str):
     """In a worker: the print edition imposed as a booklet on sheets (impose.py)."""
-    from . import impose  # pypdf: only where booklets are made
+    from .join import impose  # pypdf: only where booklets are made
 
     try:
         return impose.impose(source, temp, sheet)

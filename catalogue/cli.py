@@ -16,7 +16,8 @@ from pathlib import Path
 
 import click
 
-from . import i18n, preflight
+from . import i18n
+from .join import preflight
 from .errors import CatalogueError, relative
 from .i18n import N_, _, ngettext
 
@@ -177,7 +178,7 @@ def main() -> None:
 @LANG
 def check(project: Path, strict: bool) -> None:
     try:
-        from .review import check_only  # no WeasyPrint import: check starts fast
+        from .read.review import check_only  # no WeasyPrint import: check starts fast
 
         loaded = check_only(project, strict, say=lambda m: None, photos=True)
     except CatalogueError as error:
@@ -244,7 +245,7 @@ def build(project: Path, strict: bool, editions: tuple[str, ...], booklet: bool)
               help=N_("The project folder (default: the current folder)."))
 @LANG
 def new(title: str, municipality: str, theme: str, project: Path) -> None:
-    from .scaffold import new_entry, theme_vocabulary
+    from .read.scaffold import new_entry, theme_vocabulary
 
     try:
         themes = theme_vocabulary(project.resolve())
@@ -271,7 +272,7 @@ def preview_command(slug: str, project: Path, watch: bool) -> None:
         click.echo(_("Watching for changes; stop with Ctrl-C."))
         previewing.watch(project.resolve(), slug, say=click.echo)
         return
-    from .pool import Pool
+    from .layout.pool import Pool
 
     # Started before the modules that read and validate the entries are imported: its
     # worker gets WeasyPrint ready meanwhile.
@@ -301,7 +302,7 @@ def preflight_command(project: Path) -> None:
 @PROJECT
 @LANG
 def proof(project: Path) -> None:
-    from .proof import make_proofs
+    from .join.proof import make_proofs
 
     try:
         written = make_proofs(project.resolve())
@@ -318,7 +319,7 @@ def proof(project: Path) -> None:
               help=N_("Print nothing when schemas/ is up to date."))
 @LANG
 def schema_command(project: Path, quiet: bool) -> None:
-    from . import schema
+    from .read import schema
 
     try:
         written = schema.write(project.resolve())

@@ -10,19 +10,19 @@ from typing import Callable, Iterable
 
 from PIL import Image
 
-from . import check, render
-from .editions import for_project
+from .layout import check, render
+from .layout.editions import for_project
 from .errors import CatalogueError, relative
 from .files import atomic_target
 from .i18n import _
-from .load import Project
-from .pages import front_length, part_of
-from .parts import fits_of
+from .read.load import Project
+from .layout.pages import front_length, part_of
+from .layout.parts import fits_of
 from .paths import layouts_dir
-from .plan import Part, plan
-from .pool import Pool
-from .proof import page_images
-from .review import check_only
+from .layout.plan import Part, plan
+from .layout.pool import Pool
+from .join.proof import page_images
+from .read.review import check_only
 
 
 def first_page_of(project: Project, slug: str, pool: Pool) -> int:

@@ -147,7 +147,7 @@ def rich(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def download(rich):
-    from catalogue.load import load_project
+    from catalogue.read.load import load_project
 
     reader = pypdf.PdfReader(rich)
     return load_project(rich.parent.parent), reader, Structure(reader)

@@ -179,7 +179,7 @@ def test_an_unexpected_error_is_said_plainly_without_traceback(tmp_path, monkeyp
     def broken(*args, **kwargs):
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr("catalogue.render.render_html", broken)
+    monkeypatch.setattr("catalogue.layout.render.render_html", broken)
     result = CliRunner().invoke(main, ["build", str(project)])
     assert result.exit_code == 2
     assert "Intern fejl" in result.output and "Traceback" not in result.output

@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from catalogue import images, load, yamlsafe
+from catalogue.read import images, load, yamlsafe
 from catalogue.errors import CatalogueError
 
 REPO = Path(__file__).resolve().parent.parent

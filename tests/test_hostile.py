@@ -30,7 +30,8 @@ from PIL import Image
 from weasyprint.formatting_structure import boxes
 from weasyprint.urls import FatalURLFetchingError
 
-from catalogue import load, pdf, render
+from catalogue.read import load
+from catalogue.layout import pdf, render
 from support import run, snapshot
 
 REPO = Path(__file__).resolve().parent.parent
@@ -335,7 +336,7 @@ def test_hostile_entry_is_refused_before_rendering(tmp_path, server, command, fi
 
 def test_billion_laughs_fails_at_its_first_anchor():
     """The event scan stops at line 1; composing the nodes would expand to 10**9 items."""
-    from catalogue import yamlsafe
+    from catalogue.read import yamlsafe
 
     with pytest.raises(yamlsafe.YamlProblem) as problem:
         yamlsafe.parse((HOSTILE / "billion-laughs.yaml").read_text("utf-8"))

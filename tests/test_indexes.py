@@ -127,8 +127,8 @@ def _titled(folder: Path, titles: dict[str, str | None]) -> Path:
 def test_titles_read_aa_as_aa_ring_only_in_names_and_obey_sort_as(tmp_path):
     """The catalogue's order and the register's: Klimaalliancen under K (klima + alliancen),
     Haarby as Hårby, Aabenraa and Aarhus after Å; sort_as files a title where it says."""
-    from catalogue import render
-    from catalogue.load import load_project
+    from catalogue.layout import render
+    from catalogue.read.load import load_project
 
     titles = {"Øster Hurup Havn": None, "Klimapartnerskab Vejle Nord": None,
               "Å-projektet": None, "Ærø Energi": None, "Klimaalliancen Aarhus": None,

@@ -56,7 +56,7 @@ def _edit_stylesheet(project: Path) -> None:
 def _edit_template(project: Path) -> None:
     """A changed layout template, seen as the next command (a new process) sees it: the
     template compiled in .cache/templates/ must not be used."""
-    from catalogue import render
+    from catalogue.layout import render
 
     spread = project / "layouts" / "spread.html.j2"
     spread.write_text(spread.read_text("utf-8").replace(
@@ -385,7 +385,7 @@ def test_a_process_that_lays_out_twice_sees_a_changed_font(project, tmp_path, mo
     _swap_font(project)
     reused = _pdf(project, "download", tmp_path / "reused")
     shutil.rmtree(project / ".cache")
-    monkeypatch.setattr("catalogue.pdf._STYLESHEETS", {})
+    monkeypatch.setattr("catalogue.layout.pdf._STYLESHEETS", {})
     assert reused == _pdf(project, "download", tmp_path / "clean")
 
 
@@ -395,7 +395,7 @@ def test_a_joiner_that_fails_is_an_error_and_writes_nothing(project, tmp_path, m
     def broken(self, piece):
         raise ValueError("a bug")
 
-    monkeypatch.setattr("catalogue.assemble.Joiner.add", broken)
+    monkeypatch.setattr("catalogue.join.assemble.Joiner.add", broken)
     with pytest.raises((RuntimeError, ValueError), match="a bug"):  # ValueError: one core
         build(project, say=lambda m: None, output=tmp_path / "out")
     assert not list((tmp_path / "out").glob("*.pdf"))
@@ -433,7 +433,7 @@ def _without_twins(monkeypatch) -> None:
     """Every spread of the download edition laid out from its own HTML, as before."""
     import dataclasses
 
-    from catalogue import editions
+    from catalogue.layout import editions
 
     real = editions.print_edition
     monkeypatch.setattr(editions, "print_edition", lambda *a: dataclasses.replace(
@@ -465,7 +465,7 @@ class _Answers:
 
 def _drawn(monkeypatch, tmp_path: Path) -> _Answers:
     """What pdf.as_download answers, per spread (the workers are forked after this)."""
-    from catalogue import pdf
+    from catalogue.layout import pdf
 
     answers = _Answers(tmp_path / "drawn")
     real = pdf.as_download
@@ -585,10 +585,10 @@ def test_only_a_print_edition_that_changes_nothing_but_its_bleed_serves_both(pro
                                                                            setting):
     """Crop marks are drawn on the page (and an ICC profile changes the ink): then each
     edition lays out its own spreads. A wider bleed reaches as far in both editions."""
-    from catalogue import parts
-    from catalogue.editions import created, for_project
-    from catalogue.load import load_project
-    from catalogue.plan import plan
+    from catalogue.layout import parts
+    from catalogue.layout.editions import created, for_project
+    from catalogue.read.load import load_project
+    from catalogue.layout.plan import plan
 
     config = project / "catalogue.yaml"
     data = yaml.safe_load(config.read_text("utf-8"))
@@ -616,7 +616,7 @@ def test_the_weasyprint_our_patch_was_read_from():
     from weasyprint.anchors import gather_anchors
     from weasyprint.images import get_image_from_uri
 
-    from catalogue import pdf
+    from catalogue.layout import pdf
 
     assert weasyprint.__version__ == pdf.WEASYPRINT, (
         f"WeasyPrint {weasyprint.__version__}: pdf.as_download was read from "
@@ -631,7 +631,7 @@ def test_the_weasyprint_our_patch_was_read_from():
 def test_with_another_weasyprint_nothing_of_it_is_replaced(project, tmp_path, monkeypatch):
     """The build is right with a WeasyPrint the patch was not read from: each edition
     lays out its own spreads."""
-    from catalogue import pdf
+    from catalogue.layout import pdf
 
     monkeypatch.setattr(pdf, "READ_FROM_THIS_WEASYPRINT", False)
     drawn = _drawn(monkeypatch, tmp_path)

@@ -28,8 +28,8 @@ from pydantic.json_schema import WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from . import municipalities
-from .danish import curly_quotes, quotes
-from .i18n import _
+from ..danish import curly_quotes, quotes
+from ..i18n import _
 
 LEAD_MAX = 450
 # The same limit for editors' tools (schemas/, JSON Schema's ECMAScript regex): at most

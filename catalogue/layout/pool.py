@@ -20,8 +20,8 @@ import signal
 import sys
 from pathlib import Path
 
-from .errors import BuildFailed
-from .i18n import _
+from ..errors import BuildFailed
+from ..i18n import _
 
 _STOPPING = (signal.SIGTERM, signal.SIGHUP)
 

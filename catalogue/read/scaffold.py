@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import municipalities, yamlsafe
-from .danish import slug
-from .errors import CatalogueError
-from .i18n import _
+from ..danish import slug
+from ..errors import CatalogueError
+from ..i18n import _
 from .model import municipality_problem
 
 # The first line points editors' tools at the entry schema (catalogue schema; VS Code's

@@ -16,12 +16,13 @@ import concurrent.futures
 import datetime
 from pathlib import Path
 
-from . import cache, layout, parts, render
+from .. import cache
+from . import parts, render, worker
 from .editions import PdfEdition, created, for_project
-from .errors import BuildFailed
-from .i18n import _
-from .layout import Job, LaidOut
-from .load import Project
+from ..errors import BuildFailed
+from ..i18n import _
+from .worker import Job, LaidOut
+from ..read.load import Project
 from .plan import Part, Plan, plan, sizes_found
 from .pool import Pool
 
@@ -120,7 +121,7 @@ def _make(root: Path, job: Job, made: dict[str, tuple], pool: Pool) -> None:
         else:
             made[output.key] = (_done([hit]), 0)
     if left:
-        future = pool.submit(layout.lay_out, root, Job(job.part, job.created, job.laid,
+        future = pool.submit(worker.lay_out, root, Job(job.part, job.created, job.laid,
                                                  tuple(left), job.shown, job.photos))
         for index, output in enumerate(left):
             made[output.key] = (future, index)
@@ -137,7 +138,7 @@ def _future(pool: Pool, job: Job) -> concurrent.futures.Future:
     hits = [parts.cached(pool.root, output.key) for output in job.written]
     if all(hits):
         return _done(hits)
-    return pool.submit(layout.lay_out, pool.root, job)
+    return pool.submit(worker.lay_out, pool.root, job)
 
 
 def front_length(project: Project, pool: Pool) -> int:

@@ -10,7 +10,7 @@ from pydantic import AfterValidator, Field, PlainValidator, StringConstraints, m
 from pydantic.json_schema import WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from .i18n import _
+from ..i18n import _
 from .model import Email, Markdown, Model, Plain, Text
 
 

@@ -17,10 +17,10 @@ from pydantic.json_schema import GenerateJsonSchema
 
 from . import municipalities
 from .config import Edition
-from .danish import sort_key
-from .errors import CatalogueError
-from .i18n import _
-from .files import atomic_target
+from ..danish import sort_key
+from ..errors import CatalogueError
+from ..i18n import _
+from ..files import atomic_target
 from .model import Entry
 from .scaffold import theme_vocabulary
 

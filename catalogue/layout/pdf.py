@@ -13,10 +13,10 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from .errors import BuildFailed
-from .i18n import _
-from .images import svg_problem
-from .paths import layouts_dir, readable_roots
+from ..errors import BuildFailed
+from ..i18n import _
+from ..read.images import svg_problem
+from ..paths import layouts_dir, readable_roots
 
 # The WeasyPrint whose internals as_download was read from. With any other version it is
 # not used (each edition lays out its own spreads), the build stays right, only slower,
