@@ -48,13 +48,21 @@ def test_every_command_has_help_and_is_in_the_readme():
         assert f"catalogue {name}" in readme, f"README does not mention 'catalogue {name}'"
 
 
-def test_catalogue_help_shows_each_commands_whole_first_line():
-    result = CliRunner().invoke(main, ["--help"], terminal_width=80)
-    commands = result.output.split("Commands:")[1]
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_catalogue_help_shows_each_commands_whole_first_line(language):
+    from catalogue import i18n
+
+    result = CliRunner().invoke(main, ["--lang", language, "--help"], terminal_width=80)
+    i18n.use(language)
+    try:
+        commands = result.output.split(i18n._("Commands") + ":")[1]
+        summaries = {name: i18n._(command.help) for name, command in main.commands.items()}
+    finally:
+        i18n.use("da")
     assert result.exit_code == 0 and "..." not in commands
     shown = " ".join(commands.split())
-    for name, command in main.commands.items():
-        summary = " ".join(command.help.partition("\n\n")[0].split())
+    for name, text in summaries.items():
+        summary = " ".join(text.partition("\n\n")[0].split())
         assert f"{name} {summary}" in shown, f"'catalogue --help' cuts short '{name}'"
 
 

@@ -68,8 +68,16 @@ class Pool:
 
     def map(self, function, *iterables) -> list:
         """function over the iterables' items in the workers, side by side; the results in
-        order."""
-        return list(self.executor.map(function, *iterables))
+        order. Every task has ended before an error is raised (one of theirs, or Ctrl-C
+        here): none is left writing a file that the error's clean-up removes."""
+        futures = [self.executor.submit(function, *args) for args in zip(*iterables)]
+        try:
+            concurrent.futures.wait(futures)
+        finally:
+            for future in futures:
+                future.cancel()
+            concurrent.futures.wait(futures)
+        return [future.result() for future in futures]
 
 
 def _interrupt(signum, frame):
