@@ -8,18 +8,16 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
-from urllib.parse import unquote, urlsplit
 
-from . import cache
-from .layout import check, pages, parts
-from .join import preflight
-from .layout.editions import PdfEdition, for_project, output_name
 from .errors import BuildFailed, Problem, relative
 from .files import atomic_target
 from .i18n import _, ngettext
-from .read.load import Project
-from .paths import layouts_dir
+from .join import preflight
+from .layout import check, pages, parts
+from .layout.editions import PdfEdition, for_project, output_name
 from .layout.pool import Pool
+from .paths import layouts_dir
+from .read.load import Project
 from .read.review import check_only
 
 Say = Callable[[str], None]
@@ -29,6 +27,7 @@ BOOKLETS = {"a3": "haefte-a4-paa-a3", "a4": "haefte-a5-paa-a4"}
 @dataclass
 class Written:
     """One PDF the build wrote."""
+
     path: Path
     pages: int
     size: int = 0
@@ -37,6 +36,7 @@ class Written:
 @dataclass
 class Result:
     """What a build did, for the summary line."""
+
     project: Project
     written: list[Written] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
@@ -76,8 +76,8 @@ def build(root: Path, strict: bool = False, say: Say = print,
                          "{folder}/", len(result.written)).format(
                 count=len(result.written), folder=relative(output, project.root)))
 
-    # 6. What this build no longer needs leaves the cache; the preflight report.
-    _prune(project, editions, laid, measured)
+    # 6. What this build did not use leaves the cache; the preflight report.
+    pages.forget_unused(project, editions, laid, measured)
     for item in result.written:
         item.size = item.path.stat().st_size
     preflight.save(result.report, output)
@@ -195,14 +195,3 @@ def _staged(targets: dict[str, Path], project: Project):
         folder = relative(next(iter(targets.values())).parent, project.root)
         raise BuildFailed(_("could not write to {folder}/: {why}; the previous PDFs were "
                             "kept.").format(folder=folder, why=exc.strerror or exc)) from None
-
-
-def _prune(project: Project, editions: list[PdfEdition], laid: dict, measured: list) -> None:
-    """Remove from the cache the parts and downsampled photos this build did not use."""
-    for edition in editions:
-        used = {Path(p.pdf).stem for p in laid[edition.key] + measured if p is not None}
-        parts.prune(project.root, edition.key, used)
-        if edition.photo_size:
-            photos = parts.photo_addresses(project, edition).values()
-            cache.prune(project.root / cache.FOLDER / "images",
-                        {Path(unquote(urlsplit(uri).path)).stem for uri in photos})

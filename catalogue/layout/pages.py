@@ -15,6 +15,7 @@ from __future__ import annotations
 import concurrent.futures
 import datetime
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from .. import cache
 from . import parts, render, worker
@@ -206,3 +207,15 @@ def _assumed(sizes: dict[str, dict], key: str, editions: list[PdfEdition]) -> di
     if key == "print" and any(e.key == "download" for e in editions):
         return sizes["download"] | sizes["print"]
     return dict(sizes[key])
+
+
+def forget_unused(project: Project, editions: list[PdfEdition], laid: dict,
+                  measured: list) -> None:
+    """Remove from the cache the parts and downsampled photos this build did not use."""
+    for edition in editions:
+        used = {Path(p.pdf).stem for p in laid[edition.key] + measured if p is not None}
+        parts.prune(project.root, edition.key, used)
+        if edition.photo_size:
+            photos = parts.photo_addresses(project, edition).values()
+            cache.prune(project.root / cache.FOLDER / "images",
+                        {Path(unquote(urlsplit(uri).path)).stem for uri in photos})
