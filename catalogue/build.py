@@ -51,7 +51,7 @@ def build(root: Path, strict: bool = False, say: Say = print,
     """Build every edition (or those named in only) into output/, all or nothing; with
     booklet, also the print edition as saddle-stitch booklets (A4 on A3, A5 on A4)."""
     started = time.perf_counter()
-    # The workers start first and get WeasyPrint ready while this process validates.
+    # The workers start first (each imports WeasyPrint when it first lays out a part).
     with Pool(root.resolve()) as pool:
         # 1. Read and validate everything before anything is written.
         project = check_only(root, strict, say)

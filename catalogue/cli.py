@@ -276,7 +276,7 @@ def preview_command(slug: str, project: Path, watch: bool) -> None:
 
     # Started before the modules that read and validate the entries are imported: its
     # worker gets WeasyPrint ready meanwhile.
-    with Pool(project.resolve(), workers=1) as pool:
+    with Pool(project.resolve(), workers=1, ready=True) as pool:
         from . import preview as previewing
 
         try:

@@ -39,7 +39,7 @@ def preview(root: Path, slug: str, say: Callable[[str], None] = print,
     gets WeasyPrint ready while the entries are read), or in a pool of its own."""
     if pool is not None:
         return _preview(root, slug, say, pool)
-    with Pool(root.resolve(), workers=1) as started:
+    with Pool(root.resolve(), workers=1, ready=True) as started:
         return _preview(root, slug, say, started)
 
 
@@ -89,7 +89,7 @@ def watch(root: Path, slug: str, say: Callable[[str], None] = print,
 
         paths = [root / "entries", root / "images", root / "catalogue.yaml", layouts_dir(root)]
         changes = watchfiles.watch(*[p for p in paths if p.exists()])
-    with Pool(root.resolve(), workers=1) as pool:  # one for the whole session
+    with Pool(root.resolve(), workers=1, ready=True) as pool:  # one for the whole session
         _preview_reporting(root, slug, say, pool)
         for _change in changes:
             _preview_reporting(root, slug, say, pool)
