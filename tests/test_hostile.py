@@ -367,14 +367,20 @@ def test_a_pipe_named_like_an_entry_is_not_opened(tmp_path):
 
 # ---------- what a render may fetch ----------
 
-def test_an_illustration_pointing_at_the_network_stops_the_build(tmp_path, server):
-    port, requests = server
+def _with_network_illustration(tmp_path: Path, port: int) -> Path:
+    """A project whose energi illustration points at a server on this machine."""
     project = make_project(tmp_path, layouts=True)
     shutil.copy(REPO / "tests" / "fixtures" / "valid" / "minimal.yaml", project / "entries")
     svg = project / "layouts" / "illustrations" / "energi.svg"
     svg.write_text(svg.read_text("utf-8").replace(
         "</svg>", f'<image href="http://127.0.0.1:{port}/x.png" width="10" height="10"/></svg>'),
         "utf-8")
+    return project
+
+
+def test_an_illustration_pointing_at_the_network_stops_the_build(tmp_path, server):
+    port, requests = server
+    project = _with_network_illustration(tmp_path, port)
     before = snapshot(project / "output")
 
     result = run("build", str(project))
@@ -392,12 +398,7 @@ def test_an_illustration_pointing_at_the_network_stops_the_build(tmp_path, serve
 def test_check_refuses_the_illustration_the_build_would_refuse(tmp_path, server):
     """`make check` says what `make` would stop at, in its words, without a layout."""
     port, requests = server
-    project = make_project(tmp_path, layouts=True)
-    shutil.copy(REPO / "tests" / "fixtures" / "valid" / "minimal.yaml", project / "entries")
-    svg = project / "layouts" / "illustrations" / "energi.svg"
-    svg.write_text(svg.read_text("utf-8").replace(
-        "</svg>", f'<image href="http://127.0.0.1:{port}/x.png" width="10" height="10"/></svg>'),
-        "utf-8")
+    project = _with_network_illustration(tmp_path, port)
     before = snapshot(project / "output")
 
     result = run("check", "--strict", str(project))
