@@ -67,7 +67,7 @@ def _editor_commands(project: Path) -> dict:
     preview three ways: of a spread as built (its part is cached), of a spread just edited
     (a new process lays it out), and per save under --watch (the process stays).
     """
-    from catalogue.impose import impose
+    from catalogue.join.impose import impose
     from catalogue.preview import watch
 
     entry = sorted((project / "entries").glob("*.yaml"))[-1]

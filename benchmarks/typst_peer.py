@@ -165,7 +165,7 @@ def _spread(slug: str, entry: dict, edition: dict, photos: dict[str, str]) -> st
 
 
 def _back(edition: dict, entries: list[tuple[str, dict]]) -> str:
-    from catalogue import municipalities
+    from catalogue.read import municipalities
 
     def row(slug: str, e: dict) -> str:
         themes = ", ".join(edition["themes"][t] for t in e["themes"])
@@ -270,8 +270,8 @@ def _download_photos(project: Path, entries: list[tuple[str, dict]]) -> dict[str
     from concurrent.futures import ThreadPoolExecutor
 
     from catalogue.cache import downsampled
-    from catalogue.editions import DOWNLOAD
-    from catalogue.pool import cores
+    from catalogue.layout.editions import DOWNLOAD
+    from catalogue.layout.pool import cores
 
     files = sorted({entry["image"]["file"] for _, entry in entries if entry.get("image")})
 

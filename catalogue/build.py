@@ -8,17 +8,18 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
-from urllib.parse import unquote, urlsplit
 
-from . import cache, check, pages, parts, preflight, web
-from .editions import PdfEdition, for_project, output_name
+from . import web
 from .errors import BuildFailed, Problem, relative
 from .files import atomic_target
 from .i18n import _, ngettext
-from .load import Project
+from .join import preflight
+from .layout import check, pages, parts
+from .layout.editions import PdfEdition, for_project, output_name
+from .layout.pool import Pool
 from .paths import layouts_dir
-from .pool import Pool
-from .review import check_only
+from .read.load import Project
+from .read.review import check_only
 
 Say = Callable[[str], None]
 BOOKLETS = {"a3": "haefte-a4-paa-a3", "a4": "haefte-a5-paa-a4"}
@@ -27,6 +28,7 @@ BOOKLETS = {"a3": "haefte-a4-paa-a3", "a4": "haefte-a5-paa-a4"}
 @dataclass
 class Written:
     """One PDF the build wrote."""
+
     path: Path
     pages: int
     size: int = 0
@@ -35,6 +37,7 @@ class Written:
 @dataclass
 class Result:
     """What a build did, for the summary line."""
+
     project: Project
     written: list[Written] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
@@ -49,7 +52,7 @@ def build(root: Path, strict: bool = False, say: Say = print,
     """Build every edition (or those named in only) into output/, all or nothing; with
     booklet, also the print edition as saddle-stitch booklets (A4 on A3, A5 on A4)."""
     started = time.perf_counter()
-    # The workers start first and get WeasyPrint ready while this process validates.
+    # The workers start first (each imports WeasyPrint when it first lays out a part).
     with Pool(root.resolve()) as pool:
         # 1. Read and validate everything before anything is written.
         project = check_only(root, strict, say)
@@ -77,8 +80,8 @@ def build(root: Path, strict: bool = False, say: Say = print,
                          "{folder}/", len(result.written)).format(
                 count=len(result.written), folder=relative(output, project.root)))
 
-    # 6. What this build no longer needs leaves the cache; the preflight report.
-    _prune(project, editions, laid, measured)
+    # 6. What this build did not use leaves the cache; the preflight report.
+    pages.forget_unused(project, editions, laid, measured)
     for item in result.written:
         item.size = item.path.stat().st_size
     preflight.save(result.report, output)
@@ -159,7 +162,7 @@ def _join(pieces: list, files: tuple[Path, Path], edition: PdfEdition, fonts: li
     """In a worker: one edition's parts joined into its temporary file (files: that and its
     target; assemble.py). Returns its pages, the links that lead nowhere and its
     preflight facts."""
-    from . import assemble  # pikepdf: only where PDFs are joined
+    from .join import assemble  # pikepdf: only where PDFs are joined
 
     temp, target = files
     try:
@@ -175,7 +178,7 @@ def _join(pieces: list, files: tuple[Path, Path], edition: PdfEdition, fonts: li
 
 def _impose(source: Path, temp: Path, sheet: str):
     """In a worker: the print edition imposed as a booklet on sheets (impose.py)."""
-    from . import impose  # pypdf: only where booklets are made
+    from .join import impose  # pypdf: only where booklets are made
 
     try:
         return impose.impose(source, temp, sheet)
@@ -196,14 +199,3 @@ def _staged(targets: dict[str, Path], project: Project):
         folder = relative(next(iter(targets.values())).parent, project.root)
         raise BuildFailed(_("could not write to {folder}/: {why}; the previous PDFs were "
                             "kept.").format(folder=folder, why=exc.strerror or exc)) from None
-
-
-def _prune(project: Project, editions: list[PdfEdition], laid: dict, measured: list) -> None:
-    """Remove from the cache the parts and downsampled photos this build did not use."""
-    for edition in editions:
-        used = {Path(p.pdf).stem for p in laid[edition.key] + measured if p is not None}
-        parts.prune(project.root, edition.key, used)
-        if edition.photo_size:
-            photos = parts.photo_addresses(project, edition).values()
-            cache.prune(project.root / cache.FOLDER / "images",
-                        {Path(unquote(urlsplit(uri).path)).stem for uri in photos})

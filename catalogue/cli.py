@@ -16,7 +16,8 @@ from pathlib import Path
 
 import click
 
-from . import i18n, preflight
+from . import i18n
+from .join import preflight
 from .errors import CatalogueError, relative
 from .i18n import N_, _, ngettext
 
@@ -84,8 +85,12 @@ class _Command(click.Command):
     """A command whose help is shown in the interface's language."""
 
     def get_short_help_str(self, limit: int = 45) -> str:
+        """The summary (the help's first paragraph) whole: click would cut it at its first
+        full stop or at about 60 characters with '...'."""
         with _translated(self):
-            return super().get_short_help_str(limit)
+            if self.short_help or not self.help:
+                return super().get_short_help_str(limit)
+            return " ".join(self.help.partition("\n\n")[0].split())
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with _translated(self):
@@ -140,6 +145,8 @@ class _Group(_Command, click.Group):
                 os.environ["LANGUAGE"] = saved[0]
             i18n.use(saved[1])
 
+    command_class = _Command
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
@@ -171,7 +178,7 @@ def main() -> None:
 @LANG
 def check(project: Path, strict: bool) -> None:
     try:
-        from .review import check_only  # no WeasyPrint import: check starts fast
+        from .read.review import check_only  # no WeasyPrint import: check starts fast
 
         loaded = check_only(project, strict, say=lambda m: None, photos=True)
     except CatalogueError as error:
@@ -238,7 +245,7 @@ def build(project: Path, strict: bool, editions: tuple[str, ...], booklet: bool)
               help=N_("The project folder (default: the current folder)."))
 @LANG
 def new(title: str, municipality: str, theme: str, project: Path) -> None:
-    from .scaffold import new_entry, theme_vocabulary
+    from .read.scaffold import new_entry, theme_vocabulary
 
     try:
         themes = theme_vocabulary(project.resolve())
@@ -265,11 +272,11 @@ def preview_command(slug: str, project: Path, watch: bool) -> None:
         click.echo(_("Watching for changes; stop with Ctrl-C."))
         previewing.watch(project.resolve(), slug, say=click.echo)
         return
-    from .pool import Pool
+    from .layout.pool import Pool
 
     # Started before the modules that read and validate the entries are imported: its
     # worker gets WeasyPrint ready meanwhile.
-    with Pool(project.resolve(), workers=1) as pool:
+    with Pool(project.resolve(), workers=1, ready=True) as pool:
         from . import preview as previewing
 
         try:
@@ -295,7 +302,7 @@ def preflight_command(project: Path) -> None:
 @PROJECT
 @LANG
 def proof(project: Path) -> None:
-    from .proof import make_proofs
+    from .join.proof import make_proofs
 
     try:
         written = make_proofs(project.resolve())
@@ -303,6 +310,25 @@ def proof(project: Path) -> None:
         _fail(error)
     for path in written:
         click.echo(_("Wrote {file}").format(file=relative(path, project.resolve())))
+
+
+@main.command(name="schema", help=N_("Write JSON Schemas of an entry and of catalogue.yaml "
+                                     "to schemas/ for editors' tools."))
+@PROJECT
+@click.option("--quiet", is_flag=True, cls=_Option,
+              help=N_("Print nothing when schemas/ is up to date."))
+@LANG
+def schema_command(project: Path, quiet: bool) -> None:
+    from .read import schema
+
+    try:
+        written = schema.write(project.resolve())
+    except CatalogueError as error:
+        _fail(error)
+    for path in written:
+        click.echo(_("Wrote {file}").format(file=relative(path, project.resolve())))
+    if not written and not quiet:
+        click.echo(_("schemas/ is up to date."))
 
 
 @main.command(help=N_("Show the web edition (output/web/) on http://127.0.0.1:8000/ for "

@@ -47,7 +47,7 @@ def _ring(match: re.Match) -> str:
 
 @functools.cache
 def _aa_names() -> frozenset[str]:
-    from . import municipalities  # which imports this module
+    from .read import municipalities  # which imports this module
 
     words = {w.casefold() for name in municipalities.all_municipalities()
              for w in _WORD.findall(name) if "aa" in w.casefold()}

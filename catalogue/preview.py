@@ -10,19 +10,19 @@ from typing import Callable, Iterable
 
 from PIL import Image
 
-from . import check, render
-from .editions import for_project
+from .layout import check, render
+from .layout.editions import for_project
 from .errors import CatalogueError, relative
 from .files import atomic_target
 from .i18n import _
-from .load import Project
-from .pages import front_length, part_of
-from .parts import fits_of
+from .read.load import Project
+from .layout.pages import front_length, part_of
+from .layout.parts import fits_of
 from .paths import layouts_dir
-from .plan import Part, plan
-from .pool import Pool
-from .proof import page_images
-from .review import check_only
+from .layout.plan import Part, plan
+from .layout.pool import Pool
+from .join.proof import page_images
+from .read.review import check_only
 
 
 def first_page_of(project: Project, slug: str, pool: Pool) -> int:
@@ -39,7 +39,7 @@ def preview(root: Path, slug: str, say: Callable[[str], None] = print,
     gets WeasyPrint ready while the entries are read), or in a pool of its own."""
     if pool is not None:
         return _preview(root, slug, say, pool)
-    with Pool(root.resolve(), workers=1) as started:
+    with Pool(root.resolve(), workers=1, ready=True) as started:
         return _preview(root, slug, say, started)
 
 
@@ -89,7 +89,7 @@ def watch(root: Path, slug: str, say: Callable[[str], None] = print,
 
         paths = [root / "entries", root / "images", root / "catalogue.yaml", layouts_dir(root)]
         changes = watchfiles.watch(*[p for p in paths if p.exists()])
-    with Pool(root.resolve(), workers=1) as pool:  # one for the whole session
+    with Pool(root.resolve(), workers=1, ready=True) as pool:  # one for the whole session
         _preview_reporting(root, slug, say, pool)
         for _change in changes:
             _preview_reporting(root, slug, say, pool)

@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 from PIL import Image, ImageDraw, ImageFilter
 
-from catalogue import municipalities
+from catalogue.read import municipalities
 from catalogue.paths import TOOL_ROOT
 
 WORDS = ("kommunen virksomhederne partnerskabet energi varme affald ressourcer samarbejde "

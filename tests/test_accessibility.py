@@ -147,7 +147,7 @@ def rich(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def download(rich):
-    from catalogue.load import load_project
+    from catalogue.read.load import load_project
 
     reader = pypdf.PdfReader(rich)
     return load_project(rich.parent.parent), reader, Structure(reader)
@@ -178,7 +178,7 @@ def _outloud(path: Path) -> dict:
     return report
 
 
-@pytest.mark.parametrize("which", ["sample", "rich"])
+@pytest.mark.parametrize("which", ["sample", pytest.param("rich", marks=pytest.mark.slow)])
 def test_pdfua_finds_nothing(which, request):
     report = _pdfua(request.getfixturevalue(which))
     assert report["findings"] == [], report["findings"]
@@ -187,7 +187,7 @@ def test_pdfua_finds_nothing(which, request):
         assert UNEVALUATED.get(skipped["rule_id"], "?") in skipped["reason"], skipped
 
 
-@pytest.mark.parametrize("which", ["sample", "rich"])
+@pytest.mark.parametrize("which", ["sample", pytest.param("rich", marks=pytest.mark.slow)])
 def test_outloud_finds_no_error_and_only_explained_warnings(which, request):
     report = _outloud(request.getfixturevalue(which))
     errors = [f for f in report["findings"] if f["severity"] == "error"]

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from catalogue import pdf, render
-from catalogue.load import load_project
+from catalogue.layout import pdf, render
+from catalogue.read.load import load_project
 from catalogue.paths import readable_roots
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,8 +9,8 @@ import pypdf
 import pytest
 
 from catalogue.build import build
-from catalogue.load import load_project
-from catalogue.render import typeset
+from catalogue.read.load import load_project
+from catalogue.layout.render import typeset
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -142,7 +142,7 @@ def test_what_a_replaced_photo_or_an_edited_entry_left_behind_goes(tmp_path):
 
 
 def test_a_photo_checked_once_is_not_decoded_again_until_it_changes(tmp_path):
-    from catalogue import images
+    from catalogue.read import images
 
     (tmp_path / "images").mkdir()
     photo = tmp_path / "images" / "foto.jpg"
@@ -161,9 +161,9 @@ def test_preview_numbers_follow_a_longer_front_matter(tmp_path):
     """The cached page count of the front matter changes when the foreword does."""
     import yaml
 
-    from catalogue.pool import Pool
+    from catalogue.layout.pool import Pool
     from catalogue.preview import first_page_of
-    from catalogue.review import check_only
+    from catalogue.read.review import check_only
 
     project = tmp_path / "p"
     project.mkdir()

@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 from click.testing import CliRunner
 
-from catalogue import yamlsafe
+from catalogue.read import yamlsafe
 from catalogue.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pypdf
@@ -47,6 +48,54 @@ def test_every_command_has_help_and_is_in_the_readme():
         first_words = " ".join(_(command.help).split()[:5])  # in Danish
         assert result.exit_code == 0 and first_words in " ".join(result.output.split())
         assert f"catalogue {name}" in readme, f"README does not mention 'catalogue {name}'"
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_catalogue_help_shows_each_commands_whole_first_line(language):
+    from catalogue import i18n
+
+    result = CliRunner().invoke(main, ["--lang", language, "--help"], terminal_width=80)
+    i18n.use(language)
+    try:
+        commands = result.output.split(i18n._("Commands") + ":")[1]
+        summaries = {name: i18n._(command.help) for name, command in main.commands.items()}
+    finally:
+        i18n.use("da")
+    assert result.exit_code == 0 and "..." not in commands
+    shown = " ".join(commands.split())
+    for name, text in summaries.items():
+        summary = " ".join(text.partition("\n\n")[0].split())
+        assert f"{name} {summary}" in shown, f"'catalogue --help' cuts short '{name}'"
+
+
+def test_make_help_lists_every_target_and_the_editors_commands():
+    makefile = (ROOT / "Makefile").read_text("utf-8")
+    targets = set(re.findall(r"^([a-z][a-z-]*):", makefile, re.MULTILINE))
+    result = subprocess.run(["make", "--no-print-directory", "help"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    listed = set(re.findall(r"^  make ([a-z-]+) ", result.stdout, re.MULTILINE))
+    assert listed == targets
+    for name in ("new", "preview", "check", "build", "preflight", "proof", "schema", "serve"):
+        assert re.search(rf"^  \.venv/bin/catalogue {name}\b.*\n      \S", result.stdout,
+                         re.MULTILINE), f"make help shows no example of 'catalogue {name}'"
+
+
+def test_make_clean_keeps_the_environment_and_distclean_removes_it(tmp_path):
+    shutil.copy(ROOT / "Makefile", tmp_path / "Makefile")
+    made = ["output/groenne-klimapartnerskaber-2026.pdf", "output/proof/page-001.png",
+            ".cache/parts/x.pdf", ".venv/bin/python", "output/.gitkeep"]
+    for name in made:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(b"x")
+
+    def make(target: str) -> list[str]:
+        subprocess.run(["make", "--no-print-directory", target], cwd=tmp_path, check=True,
+                       capture_output=True, timeout=60)
+        return sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
+
+    assert make("clean") == [".venv/bin/python", "Makefile", "output/.gitkeep"]
+    assert make("distclean") == ["Makefile", "output/.gitkeep"]
 
 
 def test_build_writes_a_pdf_and_a_summary(tmp_path):
@@ -140,7 +189,7 @@ def test_an_unexpected_error_is_said_plainly_without_traceback(tmp_path, monkeyp
     def broken(*args, **kwargs):
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr("catalogue.render.render_html", broken)
+    monkeypatch.setattr("catalogue.layout.render.render_html", broken)
     result = CliRunner().invoke(main, ["build", str(project)])
     assert result.exit_code == 2
     assert "Intern fejl" in result.output and "Traceback" not in result.output

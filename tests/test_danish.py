@@ -4,7 +4,8 @@ import datetime
 
 import pytest
 
-from catalogue import danish, municipalities
+from catalogue import danish
+from catalogue.read import municipalities
 
 
 def test_aa_sorts_as_aa_ring_after_ae_and_oe():

@@ -11,9 +11,10 @@ import pypdf
 import pypdfium2
 import pytest
 
-from catalogue import denmark, municipalities, render
+from catalogue.layout import denmark, render
+from catalogue.read import municipalities
 from catalogue.build import build
-from catalogue.load import load_project
+from catalogue.read.load import load_project
 
 ROOT = Path(__file__).resolve().parent.parent
 SVG = "{http://www.w3.org/2000/svg}"

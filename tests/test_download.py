@@ -101,6 +101,7 @@ def test_photos_are_downsampled_and_the_spread_budget_holds(with_photos):
     assert path.stat().st_size / spreads < 150 * KB
 
 
+@pytest.mark.slow
 def test_every_edition_and_booklet_is_reproducible(tmp_path):
     project = project_copy(tmp_path / "p", only=SMALL)
     outputs = []

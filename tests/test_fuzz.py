@@ -5,15 +5,15 @@ Generated inputs: raw bytes and YAML-ish text; random YAML documents (random str
 random types, Unicode with combining marks, right-to-left text and emoji); near-valid
 entries and editions with random fields replaced, removed or added; damaged photos.
 
-The normal suite runs a few hundred examples in all; `make fuzz` runs thousands
-(CATALOGUE_FUZZ=long selects the profile below).
+Each property is two tests: a hundred examples in `make test`, and its twin <name>_long,
+marked slow, with three thousand (`make test-all` and CI run it, `make fuzz` runs only the
+twins).
 """
 
 from __future__ import annotations
 
 import io
 import math
-import os
 import re
 import shutil
 from pathlib import Path
@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from catalogue import images, load, yamlsafe
+from catalogue.read import images, load, yamlsafe
 from catalogue.errors import CatalogueError
 
 REPO = Path(__file__).resolve().parent.parent
@@ -33,10 +33,19 @@ FULL = REPO / "entries" / "carbon-20.yaml"
 
 _COMMON = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                       HealthCheck.data_too_large])
-settings.register_profile("catalogue-quick", max_examples=100, database=None, **_COMMON)
-settings.register_profile("catalogue-long", max_examples=3000, **_COMMON)
-FUZZ = settings.get_profile(
-    "catalogue-long" if os.environ.get("CATALOGUE_FUZZ") == "long" else "catalogue-quick")
+QUICK = settings(max_examples=100, database=None, **_COMMON)
+LONG = settings(max_examples=3000, **_COMMON)
+LONG_TWINS = {}
+
+
+def fuzz(*strategies):
+    """A property tested on QUICK's examples, with a twin <name>_long on LONG's, marked
+    slow (added to the module's tests at its end)."""
+    def twins(prop):
+        twin = settings(LONG)(given(*strategies)(prop))
+        LONG_TWINS[f"{prop.__name__}_long"] = pytest.mark.slow(twin)
+        return settings(QUICK)(given(*strategies)(prop))
+    return twins
 
 
 # ---------- what generated text is made of ----------
@@ -107,8 +116,7 @@ def load_and_check(root: Path, entry: bytes, edition: bytes | None = None) -> No
 
 # ---------- yamlsafe alone ----------
 
-@settings(FUZZ)
-@given(st.one_of(st.binary(max_size=300),
+@fuzz(st.one_of(st.binary(max_size=300),
                  st.lists(st.one_of(st.sampled_from(YAML_TOKENS), st.sampled_from(SAMPLES),
                                     unicode_text), max_size=40)
                  .map(lambda parts: "".join(parts).encode("utf-8", "surrogatepass"))))
@@ -123,8 +131,7 @@ def test_yamlsafe_raises_only_yaml_problems(raw):
         assert located.line_of(path) >= 1
 
 
-@settings(FUZZ)
-@given(values, st.sampled_from([None, True, False]))
+@fuzz(values, st.sampled_from([None, True, False]))
 def test_random_yaml_documents_load_or_fail_with_a_location(project, data, flow):
     try:
         text = dump(data, flow)
@@ -171,8 +178,7 @@ def mutated(draw, source: Path) -> object:
     return data
 
 
-@settings(FUZZ)
-@given(mutated(MINIMAL), st.sampled_from([None, True, False]))
+@fuzz(mutated(MINIMAL), st.sampled_from([None, True, False]))
 def test_mutated_minimal_entries_load_or_fail_with_a_location(project, data, flow):
     try:
         text = dump(data, flow)
@@ -181,8 +187,7 @@ def test_mutated_minimal_entries_load_or_fail_with_a_location(project, data, flo
     load_and_check(project, text.encode("utf-8", "surrogatepass"))
 
 
-@settings(FUZZ)
-@given(mutated(FULL))
+@fuzz(mutated(FULL))
 def test_mutated_full_entries_load_or_fail_with_a_location(project, data):
     try:
         text = dump(data, False)
@@ -191,8 +196,7 @@ def test_mutated_full_entries_load_or_fail_with_a_location(project, data):
     load_and_check(project, text.encode("utf-8", "surrogatepass"))
 
 
-@settings(FUZZ)
-@given(mutated(REPO / "catalogue.yaml"))
+@fuzz(mutated(REPO / "catalogue.yaml"))
 def test_mutated_editions_load_or_fail_with_a_location(project, data):
     try:
         text = dump(data, False)
@@ -215,8 +219,7 @@ def _good_pictures() -> list[bytes]:
 GOOD_PICTURES = _good_pictures()
 
 
-@settings(FUZZ)
-@given(st.sampled_from(GOOD_PICTURES), st.lists(st.tuples(st.integers(0, 400),
+@fuzz(st.sampled_from(GOOD_PICTURES), st.lists(st.tuples(st.integers(0, 400),
                                                           st.integers(0, 255)), max_size=6),
        st.integers(0, 2000), st.sampled_from([".jpg", ".png"]))
 def test_damaged_photos_are_reported_never_raised(tmp_path_factory, picture, flips, cut,
@@ -229,3 +232,6 @@ def test_damaged_photos_are_reported_never_raised(tmp_path_factory, picture, fli
     path.write_bytes(bytes(data))
     found = images.problem(path, path.name)
     assert found is None or found.startswith(f"'{path.name}' ")  # named as the editor wrote it
+
+
+globals().update(LONG_TWINS)  # pytest collects the twins by these names

@@ -30,7 +30,8 @@ from PIL import Image
 from weasyprint.formatting_structure import boxes
 from weasyprint.urls import FatalURLFetchingError
 
-from catalogue import load, pdf, render
+from catalogue.read import load
+from catalogue.layout import pdf, render
 from support import run, snapshot
 
 REPO = Path(__file__).resolve().parent.parent
@@ -335,7 +336,7 @@ def test_hostile_entry_is_refused_before_rendering(tmp_path, server, command, fi
 
 def test_billion_laughs_fails_at_its_first_anchor():
     """The event scan stops at line 1; composing the nodes would expand to 10**9 items."""
-    from catalogue import yamlsafe
+    from catalogue.read import yamlsafe
 
     with pytest.raises(yamlsafe.YamlProblem) as problem:
         yamlsafe.parse((HOSTILE / "billion-laughs.yaml").read_text("utf-8"))
@@ -366,14 +367,20 @@ def test_a_pipe_named_like_an_entry_is_not_opened(tmp_path):
 
 # ---------- what a render may fetch ----------
 
-def test_an_illustration_pointing_at_the_network_stops_the_build(tmp_path, server):
-    port, requests = server
+def _with_network_illustration(tmp_path: Path, port: int) -> Path:
+    """A project whose energi illustration points at a server on this machine."""
     project = make_project(tmp_path, layouts=True)
     shutil.copy(REPO / "tests" / "fixtures" / "valid" / "minimal.yaml", project / "entries")
     svg = project / "layouts" / "illustrations" / "energi.svg"
     svg.write_text(svg.read_text("utf-8").replace(
         "</svg>", f'<image href="http://127.0.0.1:{port}/x.png" width="10" height="10"/></svg>'),
         "utf-8")
+    return project
+
+
+def test_an_illustration_pointing_at_the_network_stops_the_build(tmp_path, server):
+    port, requests = server
+    project = _with_network_illustration(tmp_path, port)
     before = snapshot(project / "output")
 
     result = run("build", str(project))
@@ -391,12 +398,7 @@ def test_an_illustration_pointing_at_the_network_stops_the_build(tmp_path, serve
 def test_check_refuses_the_illustration_the_build_would_refuse(tmp_path, server):
     """`make check` says what `make` would stop at, in its words, without a layout."""
     port, requests = server
-    project = make_project(tmp_path, layouts=True)
-    shutil.copy(REPO / "tests" / "fixtures" / "valid" / "minimal.yaml", project / "entries")
-    svg = project / "layouts" / "illustrations" / "energi.svg"
-    svg.write_text(svg.read_text("utf-8").replace(
-        "</svg>", f'<image href="http://127.0.0.1:{port}/x.png" width="10" height="10"/></svg>'),
-        "utf-8")
+    project = _with_network_illustration(tmp_path, port)
     before = snapshot(project / "output")
 
     result = run("check", "--strict", str(project))
@@ -671,6 +673,7 @@ def test_a_render_error_keeps_the_last_good_pdfs(tmp_path, monkeypatch):
     assert snapshot(project / "output") == before
 
 
+@pytest.mark.slow
 def test_two_builds_at_once_leave_complete_pdfs_and_no_temporary_files(tmp_path):
     project = make_project(tmp_path)
     shutil.copy(REPO / "tests" / "fixtures" / "valid" / "minimal.yaml", project / "entries")

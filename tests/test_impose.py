@@ -14,9 +14,9 @@ from PIL import Image
 from pypdf.generic import (ArrayObject, DictionaryObject, NameObject, RectangleObject,
                            TextStringObject)
 
-from catalogue import impose as impose_module
+from catalogue.join import impose as impose_module
 from catalogue.errors import BuildFailed
-from catalogue.impose import booklet_order, impose, padded_sequence
+from catalogue.join.impose import booklet_order, impose, padded_sequence
 
 MM = 72 / 25.4
 SHEET_SIZES = {"a3": (420 * MM, 297 * MM), "a4": (297 * MM, 210 * MM)}  # landscape, points

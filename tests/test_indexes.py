@@ -92,6 +92,7 @@ def test_an_entry_with_two_municipalities_is_under_both(register):
     assert ("Fælles varme", starts["Fælles varme"]) in entries_under(lines, "Vejle", headings)
 
 
+@pytest.mark.slow
 def test_a_register_of_several_pages_lists_every_entry_under_every_heading(tmp_path):
     """The register's three columns are floats, carried over onto as many pages as they
     need: sixty entries, each under its municipality, its region and its two themes."""
@@ -126,8 +127,8 @@ def _titled(folder: Path, titles: dict[str, str | None]) -> Path:
 def test_titles_read_aa_as_aa_ring_only_in_names_and_obey_sort_as(tmp_path):
     """The catalogue's order and the register's: Klimaalliancen under K (klima + alliancen),
     Haarby as Hårby, Aabenraa and Aarhus after Å; sort_as files a title where it says."""
-    from catalogue import render
-    from catalogue.load import load_project
+    from catalogue.layout import render
+    from catalogue.read.load import load_project
 
     titles = {"Øster Hurup Havn": None, "Klimapartnerskab Vejle Nord": None,
               "Å-projektet": None, "Ærø Energi": None, "Klimaalliancen Aarhus": None,

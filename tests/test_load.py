@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from catalogue import yamlsafe
+from catalogue.read import yamlsafe
 from support import run, snapshot
-from catalogue.model import LEAD_MAX, Entry
+from catalogue.read.model import LEAD_MAX, Entry
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -340,7 +340,7 @@ def test_a_valid_file_is_remembered_and_checked_again_when_anything_it_depends_o
     gives the same entries with the same lines. A changed file, a changed edition (its
     themes) or another year validates again, so an entry that has become wrong is reported;
     damaged or unwritable, the cache is only slower."""
-    from catalogue import load
+    from catalogue.read import load
 
     project = make_project(tmp_path, MINIMAL)
     first = load.load_project(project)
@@ -425,7 +425,7 @@ def test_damaged_photos_are_found_when_weasyprint_was_imported_first(tmp_path, m
 
     from synthetic import synthetic_photo
     from catalogue.errors import ValidationFailed
-    from catalogue.load import load_project
+    from catalogue.read.load import load_project
 
     root = Path(__file__).resolve().parent.parent
     shutil.copy(root / "catalogue.yaml", tmp_path)
@@ -452,7 +452,7 @@ def test_damaged_photos_are_found_when_weasyprint_was_imported_first(tmp_path, m
 def test_a_yml_entry_is_read_like_a_yaml_entry_and_never_two_for_one_name(tmp_path):
     """An entry saved as .yml is a partnership like any other; beside a .yaml of the same
     name it is refused by name, never skipped."""
-    from catalogue import load
+    from catalogue.read import load
 
     project = make_project(tmp_path)
     shutil.copy(MINIMAL, project / "entries" / "nordby.yml")
@@ -476,7 +476,7 @@ def test_a_yml_entry_is_read_like_a_yaml_entry_and_never_two_for_one_name(tmp_pa
 def test_a_comment_on_a_line_of_its_own_stays_a_comment(tmp_path):
     """What the scaffold writes (a comment above a field, or above a list item) is no text;
     a '#' inside a block (|) or in quotes is text and is printed."""
-    from catalogue import load
+    from catalogue.read import load
 
     text = MINIMAL.read_text("utf-8")
     text = "# Partnerskabet i Nordby\n" + text.replace(
@@ -497,7 +497,7 @@ def test_a_comment_on_a_line_of_its_own_stays_a_comment(tmp_path):
 def test_curly_quotation_marks_are_read_as_danish_ones(tmp_path):
     """Word's “…” and „…“ are text to YAML; they become »…«, as straight quotes in text do,
     in plain text (the title, printed as it is) and in body text."""
-    from catalogue import load
+    from catalogue.read import load
 
     text = MINIMAL.read_text("utf-8").replace(
         "title: Grøn varme i Nordby", "title: Projektet „Grøn varme“ i Nordby").replace(

@@ -56,7 +56,7 @@ def _edit_stylesheet(project: Path) -> None:
 def _edit_template(project: Path) -> None:
     """A changed layout template, seen as the next command (a new process) sees it: the
     template compiled in .cache/templates/ must not be used."""
-    from catalogue import render
+    from catalogue.layout import render
 
     spread = project / "layouts" / "spread.html.j2"
     spread.write_text(spread.read_text("utf-8").replace(
@@ -87,11 +87,12 @@ def _more_bleed(project: Path) -> None:
     config.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
 
 
+# make test builds two changes; the others are slow (make test-all, CI).
 @pytest.mark.parametrize("change, edition", [
-    (_edit_entry, "download"), (_edit_stylesheet, "download"), (_edit_template, "print"),
-    (_swap_font, "download"),
-    (_replace_photo, "download"), (_replace_photo, "print"), (_new_web_address, "print"),
-    (_more_bleed, "print")])
+    (_edit_entry, "download"), (_replace_photo, "print"),
+    *(pytest.param(change, edition, marks=pytest.mark.slow) for change, edition in [
+        (_edit_stylesheet, "download"), (_edit_template, "print"), (_swap_font, "download"),
+        (_replace_photo, "download"), (_new_web_address, "print"), (_more_bleed, "print")])])
 def test_a_change_gives_what_a_clean_build_gives(project, tmp_path, change, edition):
     before = _pdf(project, edition, tmp_path / "before")
     change(project)
@@ -116,8 +117,9 @@ def test_an_edited_entry_lays_out_only_its_spread(project, tmp_path):
     assert sorted(p.suffix for p in new) == [".json", ".pdf"]  # one part: the spread
 
 
-@pytest.mark.parametrize("edition, folders", [("download", ("parts", "fonts")),
-                                              ("print", ("parts", "fonts", "qr"))])
+@pytest.mark.parametrize("edition, folders", [
+    ("download", ("parts", "fonts")),
+    pytest.param("print", ("parts", "fonts", "qr"), marks=pytest.mark.slow)])
 def test_damaged_cache_entries_are_made_again(project, tmp_path, edition, folders):
     clean = _pdf(project, edition, tmp_path / "a")
     cache = project / ".cache"
@@ -196,6 +198,7 @@ def test_a_build_removes_the_parts_it_no_longer_needs(project, tmp_path):
     assert len(list(folder.glob("*.json"))) == 8
 
 
+@pytest.mark.slow
 def test_a_file_the_stylesheet_points_to_is_part_of_the_address(project, tmp_path):
     """A project's own layouts may take a picture from elsewhere in the project."""
     mark = project / "branding" / "mark.svg"
@@ -236,6 +239,7 @@ def test_each_typeface_is_embedded_once_with_every_glyph_the_parts_use(project, 
         assert " ".join(entry["title"].split()) in " ".join(text.split())
 
 
+@pytest.mark.slow
 def test_one_core_gives_the_same_bytes(project, tmp_path, monkeypatch):
     parallel = _pdf(project, "download", tmp_path / "a")
     shutil.rmtree(project / ".cache")
@@ -243,6 +247,7 @@ def test_one_core_gives_the_same_bytes(project, tmp_path, monkeypatch):
     assert _pdf(project, "download", tmp_path / "b") == parallel
 
 
+@pytest.mark.slow
 def test_a_longer_front_matter_than_last_time_renumbers_everything(project, tmp_path):
     """The plan starts from the last build's front matter; the count corrects it."""
     import re
@@ -313,8 +318,9 @@ def _first_source(project: Path) -> None:
     _more_sources(project)
 
 
-@pytest.mark.parametrize("edition", ["download", "print"])
-@pytest.mark.parametrize("change", [_more_sources, _first_source])
+@pytest.mark.parametrize("change, edition", [(_first_source, "download"), *(
+    pytest.param(change, edition, marks=pytest.mark.slow) for change, edition in [
+        (_more_sources, "download"), (_more_sources, "print"), (_first_source, "print")])])
 def test_a_changed_back_matter_is_numbered_as_it_comes_out(project, tmp_path, change,
                                                           edition):
     """The back matter's sections are laid out side by side, the contents beside them,
@@ -370,6 +376,7 @@ def test_the_print_edition_alone_is_the_print_edition_of_a_full_build(project, t
     assert printed.pages % 4 == 0
 
 
+@pytest.mark.slow
 def test_a_process_that_lays_out_twice_sees_a_changed_font(project, tmp_path, monkeypatch):
     """preview --watch and a one-core build lay out in one long-lived process, which keeps
     the parsed stylesheet and its fonts; a changed font file must still show."""
@@ -378,7 +385,7 @@ def test_a_process_that_lays_out_twice_sees_a_changed_font(project, tmp_path, mo
     _swap_font(project)
     reused = _pdf(project, "download", tmp_path / "reused")
     shutil.rmtree(project / ".cache")
-    monkeypatch.setattr("catalogue.pdf._STYLESHEETS", {})
+    monkeypatch.setattr("catalogue.layout.pdf._STYLESHEETS", {})
     assert reused == _pdf(project, "download", tmp_path / "clean")
 
 
@@ -388,7 +395,7 @@ def test_a_joiner_that_fails_is_an_error_and_writes_nothing(project, tmp_path, m
     def broken(self, piece):
         raise ValueError("a bug")
 
-    monkeypatch.setattr("catalogue.assemble.Joiner.add", broken)
+    monkeypatch.setattr("catalogue.join.assemble.Joiner.add", broken)
     with pytest.raises((RuntimeError, ValueError), match="a bug"):  # ValueError: one core
         build(project, say=lambda m: None, output=tmp_path / "out")
     assert not list((tmp_path / "out").glob("*.pdf"))
@@ -407,9 +414,10 @@ def test_the_plans_note_keeps_the_lengths_of_an_edition_not_built(project, tmp_p
     assert after["print"] == both["print"] and after["download"]["front"] >= 1
 
 
-@pytest.mark.parametrize("note", ['not json', '[1, 2]', '{"sizes": [1, 2]}',
-                                  '{"sizes": {"download": {"front": 99, "oversigt": 0, '
-                                  '"register": "x"}, "print": 3}}'])
+@pytest.mark.parametrize("note", ['not json', *(
+    pytest.param(note, marks=pytest.mark.slow) for note in [
+        '[1, 2]', '{"sizes": [1, 2]}',
+        '{"sizes": {"download": {"front": 99, "oversigt": 0, "register": "x"}, "print": 3}}'])])
 def test_a_damaged_plan_note_is_only_a_wrong_guess(project, tmp_path, note):
     """The note the plan starts from is a guess: damaged or wrong, the build comes out as a
     clean one (a front matter of 99 pages is laid out, found shorter, and planned again)."""
@@ -425,7 +433,7 @@ def _without_twins(monkeypatch) -> None:
     """Every spread of the download edition laid out from its own HTML, as before."""
     import dataclasses
 
-    from catalogue import editions
+    from catalogue.layout import editions
 
     real = editions.print_edition
     monkeypatch.setattr(editions, "print_edition", lambda *a: dataclasses.replace(
@@ -457,7 +465,7 @@ class _Answers:
 
 def _drawn(monkeypatch, tmp_path: Path) -> _Answers:
     """What pdf.as_download answers, per spread (the workers are forked after this)."""
-    from catalogue import pdf
+    from catalogue.layout import pdf
 
     answers = _Answers(tmp_path / "drawn")
     real = pdf.as_download
@@ -509,6 +517,7 @@ def _shape(path: Path) -> dict:
                    for key in ("/StructTreeRoot", "/Outlines") if key in pdf.Root}}
 
 
+@pytest.mark.slow
 def test_a_download_spread_drawn_from_the_print_layout_is_its_own(project, tmp_path,
                                                                   monkeypatch):
     """The download edition's spreads come from the print edition's layout, without the
@@ -533,6 +542,7 @@ def test_a_download_spread_drawn_from_the_print_layout_is_its_own(project, tmp_p
     assert "Scan koden" not in text and "GreenLab" in text
 
 
+@pytest.mark.slow
 def test_after_a_print_only_element_the_download_spread_is_laid_out_on_its_own(
         project, tmp_path, monkeypatch):
     """Drawn without it, what follows a print-only element would keep its place below a
@@ -556,6 +566,7 @@ def test_after_a_print_only_element_the_download_spread_is_laid_out_on_its_own(
     assert _shape(result.written[0].path) == _shape(alone.written[0].path)
 
 
+@pytest.mark.slow
 def test_the_download_edition_alone_is_the_download_edition_of_a_full_build(project,
                                                                             tmp_path):
     """Built alone, the download edition still lays out its spreads as the print edition
@@ -574,10 +585,10 @@ def test_only_a_print_edition_that_changes_nothing_but_its_bleed_serves_both(pro
                                                                            setting):
     """Crop marks are drawn on the page (and an ICC profile changes the ink): then each
     edition lays out its own spreads. A wider bleed reaches as far in both editions."""
-    from catalogue import parts
-    from catalogue.editions import created, for_project
-    from catalogue.load import load_project
-    from catalogue.plan import plan
+    from catalogue.layout import parts
+    from catalogue.layout.editions import created, for_project
+    from catalogue.read.load import load_project
+    from catalogue.layout.plan import plan
 
     config = project / "catalogue.yaml"
     data = yaml.safe_load(config.read_text("utf-8"))
@@ -605,7 +616,7 @@ def test_the_weasyprint_our_patch_was_read_from():
     from weasyprint.anchors import gather_anchors
     from weasyprint.images import get_image_from_uri
 
-    from catalogue import pdf
+    from catalogue.layout import pdf
 
     assert weasyprint.__version__ == pdf.WEASYPRINT, (
         f"WeasyPrint {weasyprint.__version__}: pdf.as_download was read from "
@@ -620,7 +631,7 @@ def test_the_weasyprint_our_patch_was_read_from():
 def test_with_another_weasyprint_nothing_of_it_is_replaced(project, tmp_path, monkeypatch):
     """The build is right with a WeasyPrint the patch was not read from: each edition
     lays out its own spreads."""
-    from catalogue import pdf
+    from catalogue.layout import pdf
 
     monkeypatch.setattr(pdf, "READ_FROM_THIS_WEASYPRINT", False)
     drawn = _drawn(monkeypatch, tmp_path)

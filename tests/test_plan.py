@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from catalogue.plan import Part, plan, sizes_found, starts_left
+from catalogue.layout.plan import Part, plan, sizes_found, starts_left
 
 SECTIONS = ["oversigt", "register", "kontakt"]
 

@@ -93,7 +93,7 @@ def test_a_stopped_preview_watch_leaves_no_process(project):
 
 def test_a_worker_that_dies_is_an_error_not_a_hang(project, monkeypatch):
     # The workers are forked after this: the first part they lay out ends them.
-    monkeypatch.setattr("catalogue.pdf.render", lambda *args, **options: os._exit(9))
+    monkeypatch.setattr("catalogue.layout.pdf.render", lambda *args, **options: os._exit(9))
     with pytest.raises(BuildFailed, match="stoppede uventet"):
         build(project, say=lambda message: None)
     assert not (project / "output").exists()
@@ -103,6 +103,6 @@ def test_an_error_in_a_worker_comes_back_as_itself(project, monkeypatch):
     def refused(*args, **options):
         raise BuildFailed("the layout could not be rendered: test")
 
-    monkeypatch.setattr("catalogue.pdf.render", refused)
+    monkeypatch.setattr("catalogue.layout.pdf.render", refused)
     with pytest.raises(BuildFailed, match="could not be rendered: test"):
         build(project, say=lambda message: None)

@@ -254,7 +254,7 @@ def test_each_printed_spread_has_a_qr_code_that_decodes_to_its_address(printed):
     import pypdfium2
     import zxingcpp
 
-    from catalogue.load import load_project
+    from catalogue.read.load import load_project
 
     folder, reader = printed
     document = pypdfium2.PdfDocument(folder / "output" / "groenne-klimapartnerskaber-2026-tryk.pdf")

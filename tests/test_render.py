@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from catalogue import render
-from catalogue.load import load_project
+from catalogue.layout import render
+from catalogue.read.load import load_project
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -13,9 +13,9 @@ import pypdfium2
 import pytest
 import yaml
 
-from catalogue import check, pdf, render
+from catalogue.layout import check, pdf, render
 from catalogue.build import build
-from catalogue.load import load_project
+from catalogue.read.load import load_project
 from catalogue.paths import readable_roots
 
 ROOT = Path(__file__).resolve().parent.parent

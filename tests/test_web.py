@@ -17,7 +17,7 @@ import pytest
 from catalogue import danish
 from catalogue.build import build
 from catalogue.errors import CatalogueError
-from catalogue.load import load_project
+from catalogue.read.load import load_project
 from catalogue.paths import TOOL_ROOT
 from catalogue.web import fonts, folder, search
 from catalogue.web.palette import contrast, readable
@@ -313,6 +313,7 @@ def test_two_builds_write_the_same_bytes(web_sample, tmp_path):
     assert snapshot(tmp_path / "web") == snapshot(web_sample)
 
 
+@pytest.mark.slow
 def test_a_failed_build_leaves_the_web_edition_as_it_was(tmp_path):
     project = photo_project(tmp_path / "p")
     assert run("build", str(project)).exit_code == 0
@@ -324,6 +325,7 @@ def test_a_failed_build_leaves_the_web_edition_as_it_was(tmp_path):
     assert snapshot(project / "output") == before
 
 
+@pytest.mark.slow
 def test_a_failure_while_writing_the_site_keeps_every_file(tmp_path, monkeypatch):
     from catalogue.web import site
 
@@ -343,6 +345,7 @@ def test_a_failure_while_writing_the_site_keeps_every_file(tmp_path, monkeypatch
     assert snapshot(project / "output") == before
 
 
+@pytest.mark.slow
 def test_only_the_print_edition_leaves_the_web_edition_alone(tmp_path):
     project = photo_project(tmp_path / "p")
     assert run("build", str(project)).exit_code == 0

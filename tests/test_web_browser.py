@@ -24,7 +24,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
 
-from catalogue.load import load_project
+from catalogue.read.load import load_project
 from catalogue.paths import TOOL_ROOT
 from catalogue.web import search, serve
 from web_support import ODD_SLUG
@@ -105,7 +105,8 @@ def axe_violations(tab) -> list[str]:
             for v in results.response["violations"]]
 
 
-@pytest.mark.parametrize("which", ["sample", "photos"])
+@pytest.mark.parametrize("which", ["sample",
+                                   pytest.param("photos", marks=pytest.mark.slow)])
 def test_every_page_loads_whole_from_the_site_alone_and_passes_axe(browser, served, which,
                                                                      web_sample, web_photos):
     site = {"sample": web_sample, "photos": web_photos}[which]
@@ -150,6 +151,7 @@ def _assert_links_arrive(browser, links: set[str]) -> None:
     tab.close()
 
 
+@pytest.mark.slow
 def test_pages_read_at_phone_width_and_pass_axe(browser, served, web_sample):
     """320 px wide (WCAG 1.4.10): nothing to scroll sideways on any page; axe at 390 px."""
     for name in site_pages(web_sample):

@@ -9,7 +9,7 @@ import io
 import json
 from urllib.parse import quote
 
-from ..load import EntryDoc, Project
+from ..read.load import EntryDoc, Project
 
 JOIN = " | "
 

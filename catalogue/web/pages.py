@@ -15,8 +15,9 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
-from .. import cache, danish, denmark, render
-from ..load import Project
+from .. import cache, danish
+from ..layout import denmark, render
+from ..read.load import Project
 from .palette import readable, theme_colours
 from .photos import Photo
 

@@ -5,7 +5,7 @@ the darker shade, and the colour itself stays for rules, tabs and the map."""
 
 from __future__ import annotations
 
-from ..render import tint
+from ..layout.render import tint
 
 AA = 4.5
 

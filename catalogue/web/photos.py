@@ -11,8 +11,8 @@ from pathlib import Path
 from PIL import Image
 
 from .. import cache
-from ..editions import DOWNLOAD
-from ..load import EntryDoc
+from ..layout.editions import DOWNLOAD
+from ..read.load import EntryDoc
 
 SMALL = 720  # pixels wide at least: a phone's width at 2x
 QUALITY = 78

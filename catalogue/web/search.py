@@ -17,7 +17,7 @@ import re
 
 import snowballstemmer
 
-from ..load import EntryDoc, Project
+from ..read.load import EntryDoc, Project
 
 _FOLDS = (("aa", "å"), ("é", "e"), ("è", "e"), ("ê", "e"), ("ë", "e"), ("á", "a"),
           ("à", "a"), ("ä", "æ"), ("ö", "ø"), ("ü", "u"), ("ó", "o"), ("í", "i"))

@@ -15,11 +15,11 @@ import os
 import shutil
 from pathlib import Path
 
-from .. import render
 from ..errors import BuildFailed, relative
 from ..i18n import _, ngettext
-from ..load import Project
+from ..layout import render
 from ..paths import TOOL_ROOT, layouts_dir
+from ..read.load import Project
 from . import folder, fonts, opendata, pages, photos, search
 from .pages import Download, Shown
 

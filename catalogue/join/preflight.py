@@ -10,9 +10,9 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import CatalogueError
-from .files import atomic_target
-from .i18n import _, number
+from ..errors import CatalogueError
+from ..files import atomic_target
+from ..i18n import _, number
 
 if TYPE_CHECKING:
     import pikepdf

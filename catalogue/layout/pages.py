@@ -15,13 +15,15 @@ from __future__ import annotations
 import concurrent.futures
 import datetime
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
-from . import cache, layout, parts, render
+from .. import cache
+from . import parts, render, worker
 from .editions import PdfEdition, created, for_project
-from .errors import BuildFailed
-from .i18n import _
-from .layout import Job, LaidOut
-from .load import Project
+from ..errors import BuildFailed
+from ..i18n import _
+from .worker import Job, LaidOut
+from ..read.load import Project
 from .plan import Part, Plan, plan, sizes_found
 from .pool import Pool
 
@@ -120,7 +122,7 @@ def _make(root: Path, job: Job, made: dict[str, tuple], pool: Pool) -> None:
         else:
             made[output.key] = (_done([hit]), 0)
     if left:
-        future = pool.submit(layout.lay_out, root, Job(job.part, job.created, job.laid,
+        future = pool.submit(worker.lay_out, root, Job(job.part, job.created, job.laid,
                                                  tuple(left), job.shown, job.photos))
         for index, output in enumerate(left):
             made[output.key] = (future, index)
@@ -137,7 +139,7 @@ def _future(pool: Pool, job: Job) -> concurrent.futures.Future:
     hits = [parts.cached(pool.root, output.key) for output in job.written]
     if all(hits):
         return _done(hits)
-    return pool.submit(layout.lay_out, pool.root, job)
+    return pool.submit(worker.lay_out, pool.root, job)
 
 
 def front_length(project: Project, pool: Pool) -> int:
@@ -205,3 +207,15 @@ def _assumed(sizes: dict[str, dict], key: str, editions: list[PdfEdition]) -> di
     if key == "print" and any(e.key == "download" for e in editions):
         return sizes["download"] | sizes["print"]
     return dict(sizes[key])
+
+
+def forget_unused(project: Project, editions: list[PdfEdition], laid: dict,
+                  measured: list) -> None:
+    """Remove from the cache the parts and downsampled photos this build did not use."""
+    for edition in editions:
+        used = {Path(p.pdf).stem for p in laid[edition.key] + measured if p is not None}
+        parts.prune(project.root, edition.key, used)
+        if edition.photo_size:
+            photos = parts.photo_addresses(project, edition).values()
+            cache.prune(project.root / cache.FOLDER / "images",
+                        {Path(unquote(urlsplit(uri).path)).stem for uri in photos})

@@ -15,9 +15,11 @@ import jinja2
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from . import cache, danish, denmark, municipalities
-from .load import EntryDoc, Project
-from .paths import layouts_dir
+from .. import cache, danish
+from . import denmark
+from ..read import municipalities
+from ..read.load import EntryDoc, Project
+from ..paths import layouts_dir
 
 _UNITS = r"(%|tons?\b|t\b|kr\.|mio\.|mia\.|km\b|m²|m³|m2\b|m3\b|MW\b|GWh\b|kWh\b|ha\b|år\b|" \
          r"virksomheder\b|procent\b|pct\.|jobs?\b|arbejdspladser\b|medarbejdere\b)"

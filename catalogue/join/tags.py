@@ -73,23 +73,12 @@ class _Walk:
     def element(self, element: Dictionary, link: Dictionary | None, head: bool | None) -> bool:
         """Mend element and what is in it; False: it holds nothing and is to be dropped.
 
-        link: the Link element it is in (its references go there); head: inside a table,
-        whether in the table's head (None outside tables). An element's kids are written
-        back only when they changed (pikepdf's objects are slow to make)."""
-        role = element.get("/S")
-        if role == _FIGURE and "/Alt" not in element and "/ActualText" not in element:
+        link: the Link it is in (its references go there); head: inside a table, whether
+        in its head (None outside tables). Kids are written back only when they changed."""
+        if element.get("/S") == _FIGURE and "/Alt" not in element and \
+                "/ActualText" not in element:
             return False  # decoration: its marked content becomes an artifact
-        if role == _LINK:
-            if link is None:
-                link = element
-            else:
-                element.S = _SPAN  # a link's part, not a link of its own
-        elif role == _TABLE:
-            head = False
-        elif role == _THEAD:
-            head = True
-        elif role == _TH and head is not None:
-            element.A = Dictionary(O=_TABLE, Scope=Name.Column if head else Name.Row)
+        link, head = _role(element, element.get("/S"), link, head)
         kept, references, changed = [], [], False
         for kid in _kids(element):
             if isinstance(kid, int):
@@ -125,6 +114,22 @@ class _Walk:
     def _page(self, element: Dictionary) -> int | None:
         """The number of the page an element's marked content is on (its /Pg)."""
         return self.pages.get(element.Pg.objgen) if "/Pg" in element else None
+
+
+def _role(element: Dictionary, role, link: Dictionary | None, head: bool | None) -> tuple:
+    """The element mended for its role: a Link inside a Link becomes a Span, a table's
+    header cell gets its scope. Returns the link and head its kids are in."""
+    if role == _LINK:
+        if link is None:
+            return element, head
+        element.S = _SPAN  # a link's part, not a link of its own
+    elif role == _TABLE:
+        return link, False
+    elif role == _THEAD:
+        return link, True
+    elif role == _TH and head is not None:
+        element.A = Dictionary(O=_TABLE, Scope=Name.Column if head else Name.Row)
+    return link, head
 
 
 def _kids(element) -> list:

@@ -5,13 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import municipalities, yamlsafe
-from .danish import slug
-from .errors import CatalogueError
-from .i18n import _
+from ..danish import slug
+from ..errors import CatalogueError
+from ..i18n import _
 from .model import municipality_problem
 
+# The first line points editors' tools at the entry schema (catalogue schema; VS Code's
+# YAML extension completes and explains the fields from it).
 TEMPLATE = '''\
-# {title}
+# yaml-language-server: $schema=../schemas/entry.schema.json
 # Udfyld felterne og kør `make check`. Felter med "" skal udfyldes; felter med null,
 # [] eller {{}} er valgfrie og kan blive stående. Se docs/redaktoervejledning.md.
 

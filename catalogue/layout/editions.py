@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .danish import slug
+from ..danish import slug
 
 if TYPE_CHECKING:
-    from .config import Edition, PrintSettings
-    from .load import Project
+    from ..read.config import Edition, PrintSettings
+    from ..read.load import Project
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class PdfEdition:
     bleed_box_mm: float | None = None  # set the PDF BleedBox after writing (see print_edition)
     photo_size: tuple[int, int] | None = None  # downsample photos to cover this (pixels)
     photo_quality: int = 80
-    # Its spreads' layout serves the download edition too (layout.Job): its page CSS
+    # Its spreads' layout serves the download edition too (worker.Job): its page CSS
     # changes only the bleed, which pdf.as_download takes away again.
     serves_download: bool = False
 
@@ -74,7 +74,7 @@ def print_edition(settings: PrintSettings, project_root: Path) -> PdfEdition:
 def for_project(edition: Edition, project_root: Path) -> tuple[PdfEdition, ...]:
     """The editions one build writes, in order: download, then print. The download
     edition's artwork reaches as far past the trim as the print edition's (its pages cut
-    it off): the two editions have the same layout, so that one serves both (layout.Job)."""
+    it off): the two editions have the same layout, so that one serves both (worker.Job)."""
     bleed = f":root {{ --bleed: {edition.print.bleed_mm}mm !important; }}\n"
     return (dataclasses.replace(DOWNLOAD, page_css=bleed),
             print_edition(edition.print, project_root))

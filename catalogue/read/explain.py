@@ -11,8 +11,8 @@ import pydantic
 import pydantic_core
 from pydantic import BaseModel
 
-from .errors import Problem
-from .i18n import _, ngettext
+from ..errors import Problem
+from ..i18n import _, ngettext
 from .yamlsafe import Located
 
 GUIDE = "docs/redaktoervejledning.md"

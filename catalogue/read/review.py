@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from .errors import Problem, ValidationFailed, relative
-from .i18n import _, ngettext
+from ..errors import Problem, ValidationFailed, relative
+from ..i18n import _, ngettext
 from .load import Project, load_project
 
 # Measured on the layouts: the lead (12 pt sans, 111 mm) holds about 6 lines of ~62
@@ -70,7 +70,7 @@ def check_only(root: Path, strict: bool = False,
     found = review(project)
     printed = []
     if photos:
-        from .check import expected_resolutions, illustration_problems, resolution_problems
+        from ..layout.check import expected_resolutions, illustration_problems, resolution_problems
 
         printed = resolution_problems(expected_resolutions(project), project, strict) + \
             illustration_problems(project)  # no WeasyPrint: check starts fast

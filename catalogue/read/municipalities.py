@@ -9,7 +9,7 @@ from importlib import resources
 
 import yaml
 
-from .danish import sort_key
+from ..danish import sort_key
 from .yamlsafe import LOADER
 
 

@@ -22,9 +22,9 @@ from pypdf.generic import (
     RectangleObject,
 )
 
-from .errors import BuildFailed
-from .files import atomic_target
-from .i18n import N_, _
+from ..errors import BuildFailed
+from ..files import atomic_target
+from ..i18n import N_, _
 
 MM = 72 / 25.4
 DUPLEX_HINT = N_("Print double-sided, flip on short edge, then fold and staple")  # shown: _()

@@ -19,8 +19,8 @@ from xml.etree import ElementTree
 
 from PIL import Image, ImageFile, UnidentifiedImageError
 
-from . import cache
-from .i18n import N_, _
+from .. import cache
+from ..i18n import N_, _
 
 IMAGE_TYPES = {".jpg", ".jpeg", ".png"}
 MAX_PIXELS = 60_000_000  # 60 megapixels (e.g. 9500 × 6300): more than any A4 print needs

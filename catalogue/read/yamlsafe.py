@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from .i18n import N_, _
+from ..i18n import N_, _
 
 MAX_BYTES = 256 * 1024
 MAX_DEPTH = 20  # an entry needs three levels (partners -> a partner -> its fields)

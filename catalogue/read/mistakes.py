@@ -18,7 +18,7 @@ from typing import Callable
 
 import yaml
 
-from .i18n import N_, _
+from ..i18n import N_, _
 
 LOOK_BACK = 12  # lines above the parser's line that may hold the mistake
 _WORD = r"[^\W\d][\w-]*"

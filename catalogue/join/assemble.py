@@ -26,7 +26,7 @@ from pikepdf import Array, Dictionary, Name
 from . import archival, subsets, tags
 
 if TYPE_CHECKING:
-    from .layout import Piece
+    from ..layout.worker import Piece
 
 # What the first part's catalog carries for the whole document.
 CATALOG_KEYS = ("/Lang", "/MarkInfo", "/ViewerPreferences", "/Metadata", "/OutputIntents")

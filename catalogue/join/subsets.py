@@ -23,7 +23,7 @@ import uharfbuzz as harfbuzz
 from fontTools.ttLib import TTFont
 from pikepdf import Array, Dictionary, Name
 
-from . import cache
+from .. import cache
 
 IDENTITY = Name("/Identity-H")
 _TO_UNICODE = re.compile(rb"<([0-9a-fA-F]{4})>\s*<([0-9a-fA-F]+)>")

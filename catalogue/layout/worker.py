@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import cache, check
-from .errors import BuildFailed, relative
-from .files import atomic_target
-from .i18n import _
-from .paths import readable_roots
+from .. import cache
+from . import check
+from ..errors import BuildFailed, relative
+from ..files import atomic_target
+from ..i18n import _
+from ..paths import readable_roots
 
 if TYPE_CHECKING:
     from .editions import PdfEdition

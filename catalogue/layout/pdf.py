@@ -13,10 +13,10 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from .errors import BuildFailed
-from .i18n import _
-from .images import svg_problem
-from .paths import layouts_dir, readable_roots
+from ..errors import BuildFailed
+from ..i18n import _
+from ..read.images import svg_problem
+from ..paths import layouts_dir, readable_roots
 
 # The WeasyPrint whose internals as_download was read from. With any other version it is
 # not used (each edition lays out its own spreads), the build stays right, only slower,
@@ -157,7 +157,6 @@ def as_download(document: weasyprint.Document, photos: dict[str, str],
     spread's invisible end marker may sit lower, below the QR code's column.
     """
     from weasyprint.anchors import gather_anchors
-    from weasyprint.images import get_image_from_uri
 
     if not READ_FROM_THIS_WEASYPRINT:
         return False
@@ -165,16 +164,8 @@ def as_download(document: weasyprint.Document, photos: dict[str, str],
     if changes is None:
         return False
     cut, swap = changes
-    fetcher = SandboxFetcher(roots)
-    try:
-        images = [(box, get_image_from_uri(cache={}, url_fetcher=fetcher,
-                                           options=weasyprint.DEFAULT_OPTIONS, url=copy,
-                                           orientation=box.style["image_orientation"]))
-                  for box, copy in swap]
-    except FatalURLFetchingError as exc:
-        raise BuildFailed(_("the layout could not be rendered: {reason}").format(
-            reason=exc)) from None
-    if any(image is None for _, image in images):
+    images = _download_images(swap, roots)
+    if any(image is None for _box, image in images):
         return False  # said by WeasyPrint; the download edition's own layout says it again
     for box, image in images:
         box.replacement = image
@@ -185,6 +176,21 @@ def as_download(document: weasyprint.Document, photos: dict[str, str],
         page.anchors, page.links, page.bookmarks, page.forms = {}, [], [], {None: []}
         gather_anchors(page._page_box, page.anchors, page.links, page.bookmarks, page.forms)
     return True
+
+
+def _download_images(swap: list, roots: list[Path]) -> list:
+    """The download edition's photos loaded for their boxes: (box, image or None)."""
+    from weasyprint.images import get_image_from_uri
+
+    fetcher = SandboxFetcher(roots)
+    try:
+        return [(box, get_image_from_uri(cache={}, url_fetcher=fetcher,
+                                         options=weasyprint.DEFAULT_OPTIONS, url=copy,
+                                         orientation=box.style["image_orientation"]))
+                for box, copy in swap]
+    except FatalURLFetchingError as exc:
+        raise BuildFailed(_("the layout could not be rendered: {reason}").format(
+            reason=exc)) from None
 
 
 def _download_changes(document: weasyprint.Document, photos: dict[str, str]):

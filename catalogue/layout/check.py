@@ -9,13 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .errors import Problem, relative
-from .i18n import _, ngettext
+from ..errors import Problem, relative
+from ..i18n import _, ngettext
 
 if TYPE_CHECKING:  # the checks run on laid-out pages; the editor's commands need not load
     import weasyprint  # WeasyPrint, nor the layout's helper the models
 
-    from .load import Project
+    from ..read.load import Project
 
 PX_PER_MM = 96 / 25.4
 SPARSE = 0.33  # a right page whose story fills less than a third looks nearly empty
@@ -236,7 +236,7 @@ def resolution_problems(found: list[Resolution], project: Project, strict: bool)
 def expected_resolutions(project: Project) -> list[Resolution]:
     """Each photo's resolution in the print edition, from its pixels and the frame it fills
     (HERO_MM and the bleed): what the layout will find, without a layout, for `check`."""
-    from . import images
+    from ..read import images
 
     bleed = project.edition.print.bleed_mm
     frame = [(mm + bleed) / 25.4 for mm in HERO_MM]  # inches
@@ -253,8 +253,8 @@ def expected_resolutions(project: Project) -> list[Resolution]:
 def illustration_problems(project: Project) -> list[Problem]:
     """The theme illustrations spreads without a photo show that the build would refuse to
     draw, in the build's words (pdf.SandboxFetcher), for `check`."""
-    from . import images
-    from .paths import layouts_dir
+    from ..read import images
+    from ..paths import layouts_dir
 
     folder = layouts_dir(project.root) / "illustrations"
     shown = {doc.main_theme for doc in project.entries if doc.entry.image is None}

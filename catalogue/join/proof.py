@@ -7,10 +7,10 @@ from pathlib import Path
 import pypdfium2
 from PIL import Image
 
-from .editions import output_name
-from .errors import CatalogueError
-from .i18n import _
-from .load import load_project
+from ..layout.editions import output_name
+from ..errors import CatalogueError
+from ..i18n import _
+from ..read.load import load_project
 
 
 def page_images(pdf_path: Path, scale: float = 1.0) -> list[Image.Image]:

@@ -11,13 +11,14 @@ from pathlib import Path
 import pydantic
 from pydantic import BaseModel
 
-from . import cache, danish, explain, images, municipalities, yamlsafe
+from .. import cache, danish
+from . import explain, images, municipalities, yamlsafe
 from .config import Edition
-from .danish import sort_key
-from .errors import Problem, ValidationFailed, relative
-from .i18n import N_, _
+from ..danish import sort_key
+from ..errors import Problem, ValidationFailed, relative
+from ..i18n import N_, _
 from .model import Entry
-from .paths import layouts_dir
+from ..paths import layouts_dir
 
 
 @dataclass(frozen=True)

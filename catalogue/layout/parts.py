@@ -5,7 +5,7 @@ part per section of its back matter (overview, register, sources, contact page, 
 the print edition's blank fillers go before the colophon). Every part is numbered as in
 the catalogue and told the page of every anchor outside it that it refers to, so it can be
 laid out alone: in parallel with the others, and not at all when nothing that goes into it
-has changed. layout.py lays a part out, assemble.py joins the parts' PDFs.
+has changed. worker.py lays a part out, join/assemble.py joins the parts' PDFs.
 
 A part's cache address (cache.key) covers everything that decides its PDF: its HTML
 (text, page numbers, the pages it links to, the edition's date), the edition's page CSS
@@ -23,12 +23,13 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from . import cache, check, render
+from .. import cache
+from . import check, render
 from .editions import PdfEdition, for_project, output_name
-from .layout import FOLDER, Job, LaidOut, Output
-from .load import Project
+from .worker import FOLDER, Job, LaidOut, Output
+from ..read.load import Project
 from .plan import Part
-from .paths import layouts_dir
+from ..paths import layouts_dir
 
 _FILE_URL = re.compile(r"file://[^\"')\s]+")
 # An element the print edition alone shows, with its line (see pdf.as_download).
@@ -91,7 +92,7 @@ def address(root: Path, html: str, edition: PdfEdition, seed: str, base: str) ->
 def twins(download: str, printed: str, photos: dict[str, str]) -> bool:
     """Whether a spread's download edition is its print edition without the print-only
     elements and with the download edition's photos (photos: the print edition's address
-    -> the download edition's): then one layout serves both (layout.Job)."""
+    -> the download edition's): then one layout serves both (worker.Job)."""
     for original, copy in photos.items():
         printed = printed.replace(original, copy)
     return _PRINT_ONLY.sub("", printed) == download
@@ -154,7 +155,7 @@ def spread_jobs(project: Project, wanted: list[tuple[PdfEdition, Part]],
                 photos: dict[str, dict[str, str]], base: str) -> list[Job]:
     """The jobs for one spread in the editions wanted (numbers and photos by edition): one
     job for both editions, laid out as the print edition has it, when the download
-    edition can be drawn from that (layout.Job), and so also when the print edition is not
+    edition can be drawn from that (worker.Job), and so also when the print edition is not
     wanted (a spread of the download edition is the same PDF whatever else is built);
     else one job per edition."""
     outputs = {edition.key: (part, _output(project, edition, part, numbers[edition.key],
