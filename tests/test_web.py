@@ -451,3 +451,12 @@ def test_serve_says_so_when_the_port_is_taken(tmp_path):
     with serve.server(tmp_path, 0) as taken:
         with pytest.raises(CatalogueError, match="er allerede i brug"):
             serve.server(tmp_path, taken.server_address[1])
+
+
+def test_an_entry_file_name_with_a_leading_dot_is_refused(tmp_path):
+    """'...yaml' would be the web edition's folder '..': refused before anything is built."""
+    project = photo_project(tmp_path / "p")
+    (project / "entries" / "partnerskab-003.yaml").rename(project / "entries" / "...yaml")
+    result = run("check", str(project))
+    assert result.exit_code == 1
+    assert "entries/...yaml: filnavnet begynder med et punktum" in result.output

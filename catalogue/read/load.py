@@ -192,6 +192,12 @@ def _load_entry(root: Path, path: Path, context: dict, problems: list[Problem],
                 name=repr(path.stem), page=_(TAKEN[path.stem]),
                 example=f"{path.stem}-{danish.slug(entry.municipalities[0])}{path.suffix}")))
         return None, None
+    if path.stem.startswith("."):  # '...yaml' would be the folder '..' of the web edition
+        problems.append(Problem(_name(path, root), None, None, _(
+            "the file name begins with a dot, which hides the file on most computers and "
+            "leaves its page in the web edition without an address; rename the file, for "
+            "example to {example}").format(example=f"{danish.slug(entry.title)}{path.suffix}")))
+        return None, None
     photo = photos.submit(images.check, root, entry.image.file) if entry.image else None
     return EntryDoc(path.stem, path, entry, located), photo
 

@@ -11,6 +11,7 @@ write the same files.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 from pathlib import Path
@@ -67,9 +68,7 @@ class Site:
         try:
             written = files(self.project, laid["download"], downloads)
             for name, data in written.items():
-                path = self.folder / name
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(data)
+                _write(self.folder, name, data)
             for key, temp in temps.items():
                 _link(temp, self.folder / targets[key].name)
         except OSError as exc:
@@ -151,6 +150,17 @@ def _assets(project: Project, env, common: dict, layouts: Path) -> dict[str, byt
 def _pages(laid: list | None) -> int | None:
     """An edition's pages: its parts' and its blank pages (None)."""
     return None if laid is None else sum(part.pages if part else 1 for part in laid)
+
+
+def _write(folder: Path, name: str, data: bytes) -> None:
+    """One file of the site, never outside its folder (load.py refuses the names that
+    would lead out, such as '..'; this is the second lock)."""
+    path = folder / name
+    if not path.resolve().is_relative_to(folder.resolve()):
+        raise OSError(errno.EACCES, _("{name} would lie outside the web edition").format(
+            name=name))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
 
 
 def _link(source: Path, target: Path) -> None:
