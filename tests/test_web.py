@@ -460,3 +460,22 @@ def test_an_entry_file_name_with_a_leading_dot_is_refused(tmp_path):
     result = run("check", str(project))
     assert result.exit_code == 1
     assert "entries/...yaml: filnavnet begynder med et punktum" in result.output
+
+
+def test_html_in_an_entry_is_shown_as_text_on_the_web(tmp_path):
+    """A title or text copied from a web page with its markup: printed as the characters
+    typed, never run as markup or script (as in the PDFs); the site made without a build."""
+    from catalogue.web import site
+
+    project = photo_project(tmp_path / "p")
+    entry = project / "entries" / "partnerskab-002.yaml"
+    entry.write_text(entry.read_text("utf-8").replace(
+        "title: Klimapartnerskab nr. 2",
+        "title: Grøn <script>alert(1)</script> energi\nsort_as: Grøn energi"), "utf-8")
+    made = site.files(load_project(project), [], [])
+    page = lxml.html.fromstring(made["partnerskab-002/index.html"])
+    assert page.xpath("string(//h1)") == "Grøn <script>alert(1)</script> energi"
+    assert page.xpath("//script") == []  # the partnership's page has no script at all
+    front = made["index.html"].decode()
+    assert "Grøn &lt;script&gt;alert(1)&lt;/script&gt; energi" in front
+    assert front.count("<script") == 1  # site.js only
