@@ -28,7 +28,7 @@ ALL_TESTS   := Every test, the slow ones too (10 to 15 minutes)
 
 .DEFAULT_GOAL := all
 .PHONY: all build print booklet check schema test test-all fuzz proof bench preflight messages \
-        help clean distclean system-deps
+        help clean distclean system-deps serve webfonts browser-deps
 
 all: build ## Set everything up, validate and build the catalogue into output/
 
@@ -52,7 +52,7 @@ check: $(STAMP) ## Validate entries and catalogue.yaml only, report every proble
 schema: $(STAMP) ## Write schemas/ (entry and catalogue.yaml) for editors' tools such as VS Code
 	$(CAT) schema .
 
-test: $(TEST_STAMP) ## Run the quick tests (about 3 minutes); TESTS=all adds the slow ones
+test: $(TEST_STAMP) browser-deps ## Run the quick tests (about 3 minutes); TESTS=all adds the slow ones
 	@echo "==> $(if $(filter all,$(TESTS)),$(ALL_TESTS),$(QUICK_TESTS))"
 	$(PYTEST)
 
@@ -108,6 +108,27 @@ help: ## List the targets and the editor's commands
 	@echo "      every page as PNG in output/proof/, with contact-sheet.png"
 	@echo "  $(CAT) schema"
 	@echo "      write schemas/ again after a change to the themes in catalogue.yaml"
+
+# The web edition (output/web/, catalogue/web/). Its browser tests (tests/test_web_browser.py)
+# drive Debian's Chromium through Playwright, which cannot download a browser of its own
+# here: as root `make test` installs the package chromium, otherwise it says how.
+CHROMIUM := /usr/bin/chromium
+serve: $(STAMP) ## Show the web edition on http://127.0.0.1:8000/ and build it again on every save
+	$(CAT) serve --watch .
+
+webfonts: $(STAMP) ## Make the web edition's fonts (fonts/web/) again after a font in fonts/ changed
+	$(PY) -m catalogue.web.fonts
+
+browser-deps:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing chromium (the web edition's browser tests) ..."; \
+	    apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
+	  else \
+	    echo "The web edition's browser tests need Chromium at $(CHROMIUM): please install" \
+	      "the Debian package chromium (as root: apt-get install chromium)"; \
+	  fi; \
+	fi
 
 # Debian packages: WeasyPrint subsets fonts with HarfBuzz when libharfbuzz-subset is present
 # (without it, fontTools: slower, and a deprecation warning a strict build would reject);

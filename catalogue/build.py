@@ -1,5 +1,5 @@
-"""The recipe: load -> plan and lay out what changed -> check -> join -> impose -> move into
-place -> preflight. Read it top to bottom."""
+"""The recipe: load -> plan and lay out what changed -> check -> join -> impose -> the web
+edition -> move into place -> preflight. Read it top to bottom."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from . import web
 from .errors import BuildFailed, Problem, relative
 from .files import atomic_target
 from .i18n import _, ngettext
@@ -69,9 +70,12 @@ def build(root: Path, strict: bool = False, say: Say = print,
         # 4. Join each edition's parts, side by side, then impose the booklets; 5. move
         #    every file into place at once, so that a failure leaves output/ as it was.
         targets = _targets(project, editions, output, booklet)
-        with _staged(targets, project) as temps:
+        with _staged(targets, project) as temps, web.Site(project, output) as site:
             _join_all(pool, project, editions, laid, facts, temps, targets, result)
             _impose_all(pool, project, temps, targets, result, say)
+            # The web edition (catalogue/web/): the same entries as web pages, each with
+            # its page in the download edition, and the PDFs; into output/web/ with them.
+            site.write(laid, temps, targets, say)
             say(ngettext("Writing {count} file to {folder}/", "Writing {count} files to "
                          "{folder}/", len(result.written)).format(
                 count=len(result.written), folder=relative(output, project.root)))

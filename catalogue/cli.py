@@ -329,3 +329,23 @@ def schema_command(project: Path, quiet: bool) -> None:
         click.echo(_("Wrote {file}").format(file=relative(path, project.resolve())))
     if not written and not quiet:
         click.echo(_("schemas/ is up to date."))
+
+
+@main.command(help=N_("Show the web edition (output/web/) on http://127.0.0.1:8000/ for "
+                      "looking at it; build it first when there is none."))
+@PROJECT
+@click.option("--port", default=8000, type=click.IntRange(0, 65535), cls=_Option,
+              help=N_("The port to serve on (default 8000)."))
+@click.option("--watch", is_flag=True, cls=_Option,
+              help=N_("Build again on every save of an entry, a photo, the layouts or "
+                      "catalogue.yaml."))
+@LANG
+def serve(project: Path, port: int, watch: bool) -> None:
+    from .web import serve as serving
+
+    try:
+        serving.serve(project.resolve(), port, watch, say=click.echo)
+    except CatalogueError as error:
+        _fail(error)
+    except KeyboardInterrupt:  # Ctrl-C is how one stops it: no error
+        click.echo(_("Stopped."))

@@ -34,7 +34,9 @@ def make_project(tmp_path: Path, entries: list[str] = ("klimapartnerskab-vejle-n
 
 
 def output_state(project: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted((project / "output").iterdir())}
+    output = project / "output"
+    return {str(p.relative_to(output)): p.read_bytes()
+            for p in sorted(output.rglob("*")) if p.is_file()}  # the web edition's too
 
 
 def test_every_command_has_help_and_is_in_the_readme():

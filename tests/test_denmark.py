@@ -82,8 +82,11 @@ def test_marked_municipalities_take_their_colour_and_a_web_page_its_links():
     assert link.get("href") == "https://example.dk/klimaalliancen-aarhus"
     assert link.find(f"{SVG}title").text == "Klimaalliancen Aarhus"
     assert link.find(f"{SVG}path").get("fill") == "#7B5E86"
-    assert root.get("role") == "img" and root.find(f"{SVG}title").text == \
+    # links inside role="img" would be hidden from a screen reader: a named group of links
+    assert root.get("role") == "group" and root.find(f"{SVG}title").text == \
         "Partnerskaber i Danmark"
+    still = ET.fromstring(denmark.svg({"Vejle": denmark.Mark("#C8901E")}, title="Kort"))
+    assert still.get("role") == "img"  # without links, an image with its name
 
 
 def test_names_are_escaped_and_unknown_municipalities_refused():

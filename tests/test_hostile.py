@@ -687,6 +687,8 @@ def test_two_builds_at_once_leave_complete_pdfs_and_no_temporary_files(tmp_path)
     for name, count in pages.items():
         assert len(pypdf.PdfReader(project / "output" / name).pages) == int(count)
     assert sorted(p.name for p in (project / "output").iterdir()) == sorted(
-        [DOWNLOAD, PRINT, "preflight.json"])
+        [DOWNLOAD, PRINT, "preflight.json", "web"])
+    assert sorted(p.name for p in (project / "output" / "web").glob("*.pdf")) == sorted(
+        [DOWNLOAD, PRINT])  # one build's web edition, whole
     report = json.loads((project / "output" / "preflight.json").read_text("utf-8"))
     assert sorted(r["file"] for r in report) == sorted([DOWNLOAD, PRINT])

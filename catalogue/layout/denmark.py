@@ -43,13 +43,16 @@ class _Shape:
 def svg(marks: Mapping[str, Mark], base: str = "#E4E8E5", title: str | None = None) -> str:
     """The map as an SVG element: every municipality in base, those in marks (by their
     official short names) in their colour, as links where they have an href. With a title
-    the map is an image with that accessible name; without one it is decoration
-    (aria-hidden), for a page that says in text what it shows."""
+    the map is an image with that accessible name – a group of links with that name when
+    it has links (the children of an image are hidden from a screen reader, and a link
+    there would be one that keyboard users reach and it cannot name); without one it is
+    decoration (aria-hidden), for a page that says in text what it shows."""
     shapes, (width, height), frame = _drawing()
     unknown = set(marks) - {shape.name for shape in shapes}
     if unknown:
         raise ValueError(f"not municipalities: {', '.join(sorted(unknown))}")
-    role = (f'role="img" aria-label="{escape(title)}"><title>{escape(title)}</title>'
+    kind = "group" if any(mark.href for mark in marks.values()) else "img"
+    role = (f'role="{kind}" aria-label="{escape(title)}"><title>{escape(title)}</title>'
             if title else 'aria-hidden="true">')
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="denmark-map" '
              f'viewBox="0 0 {width:g} {height:g}" {role}',

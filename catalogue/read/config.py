@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime
 import re
 from typing import Annotated, Literal
+from urllib.parse import quote
 
 from pydantic import AfterValidator, Field, PlainValidator, StringConstraints, model_validator
 from pydantic.json_schema import WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from ..i18n import _
-from .model import Email, Markdown, Model, Plain, Text
+from .model import Email, Markdown, Model, Plain, Text, WebUrl
 
 
 def _hex_colour(value: str) -> str:
@@ -89,6 +90,29 @@ class ContactPage(Model):
                                '"33 70 30 00" (valgfri).')
 
 
+class WebSettings(Model):
+    """The web edition (output/web/): where it is published."""
+
+    base_url: WebUrl | None = Field(
+        None, description="Webudgavens adresse, når den er lagt ud, fx "
+                          "https://www.kl.dk/klimapartnerskaber/; så fører hver trykt "
+                          "QR-kode til partnerskabets side dér (valgfri).")
+    accessibility_statement: WebUrl | None = Field(
+        None, description="Udgiverens tilgængelighedserklæring, som der linkes til nederst "
+                          "på hver side (valgfri).")
+
+    def address(self, path: str = "") -> str | None:
+        """The address of path (e.g. 'register/') in the published web edition, if known."""
+        if self.base_url is None:
+            return None
+        return f"{self.base_url.rstrip('/')}/{path}"
+
+    def page(self, slug: str) -> str | None:
+        """A partnership's page in the published web edition (its stable <slug>/), if the
+        address is known."""
+        return self.address(f"{quote(slug)}/")
+
+
 class Edition(Model):
     """Everything about one edition of the catalogue that is not a partnership."""
 
@@ -122,6 +146,9 @@ class Edition(Model):
                                       "(valgfri, Markdown).")
     print: PrintSettings = Field(default_factory=PrintSettings, description="Indstillinger "
                                  "til trykudgaven: bleed_mm, crop_marks og icc_profile.")
+    web: WebSettings = Field(default_factory=WebSettings, description="Webudgaven: "
+                             "base_url (adressen, når den er lagt ud) og "
+                             "accessibility_statement (tilgængelighedserklæringen).")
     keywords: list[Text] = Field(default_factory=list, description="Søgeord i PDF'ernes "
                                  "metadata (valgfri).")
 

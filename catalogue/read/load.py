@@ -168,11 +168,13 @@ def _load_edition(root: Path, problems: list[Problem],
 
 
 # The anchors the layouts give the front and back matter: an entry's file name is its
-# spread's anchor (and, in the build's plan, its part's name), so it may not be one of them.
+# spread's anchor (and, in the build's plan, its part's name), and its page's folder in the
+# web edition, so it may not be one of them, nor the web edition's folder of files.
 TAKEN = {"forord": N_("the foreword"), "introduktion": N_("the introduction"),
          "indhold": N_("the contents"), "oversigt": N_("the overview"),
          "register": N_("the register"), "kilder": N_("the sources"),
-         "kontakt": N_("the contact page"), "kolofon": N_("the colophon")}
+         "kontakt": N_("the contact page"), "kolofon": N_("the colophon"),
+         "filer": N_("the web edition's files")}
 
 
 def _load_entry(root: Path, path: Path, context: dict, problems: list[Problem],
