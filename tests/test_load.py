@@ -525,3 +525,12 @@ def test_a_danish_field_name_in_catalogue_yaml_gets_one_message(tmp_path):
     assert result.output.splitlines() == [
         f"catalogue.yaml:{line}: forord: ukendt felt; mente du 'foreword'?", summary(1)]
     assert snapshot(project / "output") == {"old.pdf": OLD_PDF}
+
+
+def test_a_file_that_ends_inside_brackets_gets_a_plain_message():
+    """The parser stops past the last line (found by the fuzz: b'['): still a message."""
+    from catalogue.read import yamlsafe
+
+    for raw in (b"[", b"{", b"title: [", b"- [\n"):
+        with pytest.raises(yamlsafe.YamlProblem):
+            yamlsafe.parse(yamlsafe.decode(raw))

@@ -94,12 +94,12 @@ class WebSettings(Model):
     """The web edition (output/web/): where it is published."""
 
     base_url: WebUrl | None = Field(
-        None, description="Webudgavens adresse, når den er lagt på nettet, fx "
-                          "https://www.kl.dk/klimapartnerskaber/; så fører QR-koden på hvert "
-                          "trykt opslag til partnerskabets side dér (valgfri).")
+        None, description="Webudgavens adresse, når den er lagt ud, fx "
+                          "https://www.kl.dk/klimapartnerskaber/; så fører hver trykt "
+                          "QR-kode til partnerskabets side dér (valgfri).")
     accessibility_statement: WebUrl | None = Field(
-        None, description="Adressen på jeres tilgængelighedserklæring for webudgaven; der "
-                          "linkes til den nederst på hver side (valgfri).")
+        None, description="Udgiverens tilgængelighedserklæring, som der linkes til nederst "
+                          "på hver side (valgfri).")
 
     def address(self, path: str = "") -> str | None:
         """The address of path (e.g. 'register/') in the published web edition, if known."""
@@ -146,10 +146,11 @@ class Edition(Model):
                                       "(valgfri, Markdown).")
     print: PrintSettings = Field(default_factory=PrintSettings, description="Indstillinger "
                                  "til trykudgaven: bleed_mm, crop_marks og icc_profile.")
+    web: WebSettings = Field(default_factory=WebSettings, description="Webudgaven: "
+                             "base_url (adressen, når den er lagt ud) og "
+                             "accessibility_statement (tilgængelighedserklæringen).")
     keywords: list[Text] = Field(default_factory=list, description="Søgeord i PDF'ernes "
                                  "metadata (valgfri).")
-    web: WebSettings = Field(default_factory=WebSettings, description="Webudgaven: "
-                             "base_url og accessibility_statement.")
 
     @model_validator(mode="after")
     def _colours_for_known_themes(self) -> "Edition":

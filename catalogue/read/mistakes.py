@@ -43,7 +43,8 @@ def explain(text: str, line: int | None, context: int | None = None) -> Mistake 
         return None
     lines = text.split("\n")
     near = range(min(line, len(lines)), max(0, line - LOOK_BACK - 1), -1)
-    candidates = list(dict.fromkeys([*near, *([context] if context else [])]))
+    candidates = [number for number in dict.fromkeys([*near, *([context] if context else [])])
+                  if 1 <= number <= len(lines)]  # the parser may stop past the last line
     for number in candidates:  # a wrong character first, the nearest first
         found = _fixes(lines, number, _CONTENT)
         if found:
