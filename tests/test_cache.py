@@ -79,6 +79,7 @@ def test_a_rotated_photo_is_cached_upright(tmp_path):
         assert upright.height > upright.width
 
 
+@pytest.mark.slow
 def test_a_cached_build_gives_the_same_bytes_as_a_clean_one(tmp_path):
     project = tmp_path / "p"
     project.mkdir()
@@ -103,6 +104,7 @@ def test_a_cached_build_gives_the_same_bytes_as_a_clean_one(tmp_path):
     assert download("c") == clean  # made afresh
 
 
+@pytest.mark.slow
 def test_what_a_replaced_photo_or_an_edited_entry_left_behind_goes(tmp_path):
     """The downsampled copy of a replaced photo, the spread of an edited entry and its
     validated file (and the first build's count of the front matter) leave the cache once

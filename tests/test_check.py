@@ -6,6 +6,7 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner
 
@@ -42,12 +43,14 @@ def line_of(project: Path, *path) -> int:
     return yamlsafe.parse(text).line_of(path)
 
 
+@pytest.mark.slow
 def test_a_normal_entry_fits_without_remarks(tmp_path):
     result = build(project_with(tmp_path), "--strict")
     assert result.exit_code == 0, result.output
     assert "tredje side" not in result.output and "fyldt" not in result.output
 
 
+@pytest.mark.slow
 def test_too_long_about_fails_strict_with_lines_and_field(tmp_path):
     """The message names the line of the text that ran over, and every text of the spread
     with its lines, those in the same column first: the editor chooses what to shorten."""
@@ -70,6 +73,7 @@ def test_too_long_about_fails_strict_with_lines_and_field(tmp_path):
     assert len(list((project / "output").iterdir())) == 1
 
 
+@pytest.mark.slow
 def test_overflow_is_only_a_warning_without_strict(tmp_path):
     project = project_with(tmp_path, about="\n\n".join([PARAGRAPH * 3] * 6))
     result = build(project)
@@ -77,6 +81,7 @@ def test_overflow_is_only_a_warning_without_strict(tmp_path):
     assert "advarsel: about: opslaget løber" in result.output
 
 
+@pytest.mark.slow
 def test_too_much_advice_is_named_when_the_side_column_runs_over(tmp_path):
     long_advice = [PARAGRAPH * 2] * 6
     project = project_with(tmp_path, advice=long_advice)

@@ -131,6 +131,7 @@ def test_a_missing_font_stops_the_build_and_keeps_output(tmp_path):
     assert output_state(project) == before
 
 
+@pytest.mark.slow
 def test_a_photo_is_placed_with_its_credit_in_the_colophon(tmp_path):
     project = make_project(tmp_path)
     (project / "images").mkdir()
@@ -203,6 +204,7 @@ def test_commands_take_the_project_folder_as_argument(tmp_path, command, monkeyp
     assert result.exit_code == 0, result.output
 
 
+@pytest.mark.slow
 def test_written_files_are_readable_by_colleagues(tmp_path):
     import os
     import stat

@@ -48,6 +48,7 @@ def test_two_builds_give_the_same_bytes(tmp_path):
     assert first == second
 
 
+@pytest.mark.slow
 def test_a_changed_entry_changes_the_pdf(tmp_path):
     project = project_copy(tmp_path / "p", only=SMALL)
     before = built_pdf(project, tmp_path / "a").read_bytes()
@@ -61,6 +62,7 @@ def test_a_changed_entry_changes_the_pdf(tmp_path):
         p.extract_text() for p in pypdf.PdfReader(tmp_path / "b" / "groenne-klimapartnerskaber-2026.pdf").pages)
 
 
+@pytest.mark.slow
 def test_dates_come_from_the_edition_or_source_date_epoch(tmp_path, monkeypatch):
     project = project_copy(tmp_path / "p", only=SMALL)
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
@@ -71,6 +73,7 @@ def test_dates_come_from_the_edition_or_source_date_epoch(tmp_path, monkeypatch)
     assert meta["/CreationDate"] == "D:20231114221320Z"
 
 
+@pytest.mark.slow
 def test_sample_catalogue_is_small(tmp_path):
     path = built_pdf(project_copy(tmp_path / "p"), tmp_path / "out")
     assert path.stat().st_size < 2 * 1024 * KB
@@ -84,6 +87,7 @@ def with_photos(tmp_path_factory):
     return project, path
 
 
+@pytest.mark.slow
 def test_photos_are_downsampled_and_the_spread_budget_holds(with_photos):
     project, path = with_photos
     reader = pypdf.PdfReader(path)

@@ -108,6 +108,7 @@ def test_a_partner_named_twice_is_a_warning_that_fails_strict(tmp_path):
 
 # ---------- preview ----------
 
+@pytest.mark.slow
 def test_preview_has_the_page_numbers_of_the_full_build(tmp_path):
     folder = project(tmp_path / "p")
     (written, *_) = build(folder, say=lambda m: None, only={"download"}).written

@@ -619,6 +619,7 @@ def test_a_long_word_in_the_title_wraps_and_the_fit_check_reports_it(tmp_path):
     assert snapshot(project / "output") == before
 
 
+@pytest.mark.slow
 def test_a_thousand_word_about_is_reported_by_the_fit_check(tmp_path):
     project = make_project(tmp_path, "long-about.yaml")
     text = (HOSTILE / "long-about.yaml").read_text("utf-8")

@@ -414,6 +414,7 @@ def test_an_entry_may_not_take_the_name_of_the_catalogues_own_pages(tmp_path):
     assert snapshot(project / "output") == {"old.pdf": OLD_PDF}
 
 
+@pytest.mark.slow
 def test_damaged_photos_are_found_when_weasyprint_was_imported_first(tmp_path, monkeypatch):
     """Importing WeasyPrint tells Pillow to pad a truncated photo silently (preview lays out
     in its own process when its helper is gone, then reads the entries again). The photos

@@ -139,6 +139,7 @@ def test_make_clean_removes_the_cache():
     assert ".cache" in removed
 
 
+@pytest.mark.slow
 def test_a_spread_that_runs_over_moves_the_ones_after_it(project, tmp_path):
     """A longer part is laid out, the plan numbered again from its true length, and every
     later spread, the contents and the register follow: no page number is a guess."""
@@ -350,6 +351,7 @@ def test_a_changed_back_matter_is_numbered_as_it_comes_out(project, tmp_path, ch
     assert reused != before
 
 
+@pytest.mark.slow
 def test_an_edited_title_lays_out_only_what_shows_it(project, tmp_path):
     """The title is on its spread, in the contents, the overview, the register and the
     sources; the other spread and the contact page are taken from the cache."""
@@ -366,6 +368,7 @@ def test_an_edited_title_lays_out_only_what_shows_it(project, tmp_path):
     assert not owners & {"greenlab-skive", "kontakt"}
 
 
+@pytest.mark.slow
 def test_the_print_edition_alone_is_the_print_edition_of_a_full_build(project, tmp_path):
     """Built alone, the print edition measures its own back matter for the fillers."""
     alone = _pdf(project, "print", tmp_path / "alone")
@@ -401,6 +404,7 @@ def test_a_joiner_that_fails_is_an_error_and_writes_nothing(project, tmp_path, m
     assert not list((tmp_path / "out").glob("*.pdf"))
 
 
+@pytest.mark.slow
 def test_the_plans_note_keeps_the_lengths_of_an_edition_not_built(project, tmp_path):
     """A build of one edition keeps what the last build of the other found (where that
     one's next plan starts) and notes its own."""
@@ -628,6 +632,7 @@ def test_the_weasyprint_our_patch_was_read_from():
         inspect.signature(get_image_from_uri).parameters)
 
 
+@pytest.mark.slow
 def test_with_another_weasyprint_nothing_of_it_is_replaced(project, tmp_path, monkeypatch):
     """The build is right with a WeasyPrint the patch was not read from: each edition
     lays out its own spreads."""

@@ -60,7 +60,8 @@ def _wait_for(condition, seconds: float = 60) -> None:
         time.sleep(0.05)
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+@pytest.mark.parametrize("signum", [signal.SIGTERM,
+                                    pytest.param(signal.SIGHUP, marks=pytest.mark.slow)])
 def test_a_stopped_build_leaves_no_process_and_no_file(project, signum):
     command = subprocess.Popen([CATALOGUE, "build", "--booklet", str(project)],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

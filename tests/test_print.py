@@ -168,6 +168,7 @@ def test_a_photo_under_150_ppi_fails_strict(tmp_path):
     assert not (folder / "output" / "groenne-klimapartnerskaber-2026-tryk.pdf").exists()
 
 
+@pytest.mark.slow
 def test_make_booklets_from_the_print_edition(tmp_path):
     from test_impose import SHEET_SIZES, halves
 
@@ -203,6 +204,7 @@ def pdfx_project(folder: Path) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_pdfx4_with_the_print_shops_profile(tmp_path):
     folder = pdfx_project(tmp_path / "p")
     result = run(folder, "--strict", "--edition", "print")

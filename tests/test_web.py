@@ -285,6 +285,7 @@ def test_the_web_editions_fonts_are_the_catalogues_under_another_name():
                f"swap; src: url(fonts/{face.file})" in css
 
 
+@pytest.mark.slow
 def test_a_web_font_is_made_again_from_a_changed_font(tmp_path):
     """A project's own font (or one that changed) is made by the build and kept."""
     (tmp_path / "fonts").mkdir()
@@ -419,6 +420,7 @@ def test_an_entry_may_not_take_the_web_editions_folder_name(tmp_path):
            "filer" in result.output
 
 
+@pytest.mark.slow
 def test_serve_answers_on_this_machine_only_and_builds_again_on_a_change(tmp_path):
     import urllib.request
 
@@ -462,6 +464,7 @@ def test_an_entry_file_name_with_a_leading_dot_is_refused(tmp_path):
     assert "entries/...yaml: filnavnet begynder med et punktum" in result.output
 
 
+@pytest.mark.slow
 def test_html_in_an_entry_is_shown_as_text_on_the_web(tmp_path):
     """A title or text copied from a web page with its markup: printed as the characters
     typed, never run as markup or script (as in the PDFs); the site made without a build."""

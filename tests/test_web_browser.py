@@ -29,6 +29,9 @@ from catalogue.paths import TOOL_ROOT
 from catalogue.web import search, serve
 from web_support import ODD_SLUG
 
+pytestmark = pytest.mark.slow  # Chromium on every page: make test-all and CI run them
+
+
 CHROMIUM = Path(os.environ.get("CATALOGUE_CHROMIUM", "/usr/bin/chromium"))
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PHONE, DESKTOP = {"width": 390, "height": 844}, {"width": 1280, "height": 900}
