@@ -67,15 +67,14 @@ def build(root: Path, strict: bool = False, say: Say = print,
         laid, measured = pages.lay_out_editions(project, editions, pool)
         # 3. Check the pages: nothing is written when a spread runs over.
         facts = {e.key: _check(project, e, laid[e.key], strict, result) for e in editions}
-        # 4. Join each edition's parts, side by side, then impose the booklets; 5. move
-        #    every file into place at once, so that a failure leaves output/ as it was.
+        # 4. Join each edition's parts, side by side, impose the booklets, write the web
+        #    edition (catalogue/web/); 5. move every file into place at once, so that a
+        #    failure leaves output/ as it was.
         targets = _targets(project, editions, output, booklet)
         with _staged(targets, project) as temps, web.Site(project, output) as site:
             _join_all(pool, project, editions, laid, facts, temps, targets, result)
             _impose_all(pool, project, temps, targets, result, say)
-            # The web edition (catalogue/web/): the same entries as web pages, each with
-            # its page in the download edition, and the PDFs; into output/web/ with them.
-            site.write(laid, temps, targets, say)
+            site.write(laid, temps, targets, say)  # the web edition, with the PDFs
             say(ngettext("Writing {count} file to {folder}/", "Writing {count} files to "
                          "{folder}/", len(result.written)).format(
                 count=len(result.written), folder=relative(output, project.root)))
