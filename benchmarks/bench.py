@@ -8,7 +8,6 @@ process so that its peak memory is its own.
 from __future__ import annotations
 
 import json
-import random
 import shutil
 import statistics
 import subprocess

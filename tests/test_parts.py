@@ -179,8 +179,6 @@ def test_a_link_to_nowhere_is_reported(project, tmp_path):
 
 
 def test_a_build_removes_the_parts_it_no_longer_needs(project, tmp_path):
-    import os
-
     _pdf(project, "download", tmp_path / "a")
     folder = project / ".cache" / "parts"
     first = {p.name for p in folder.glob("*.pdf")}

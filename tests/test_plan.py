@@ -77,3 +77,24 @@ def test_the_fillers_are_not_counted_as_part_of_a_section():
 def test_a_part_knows_its_side():
     assert Part("spread", 8, "a").first_side == "left"
     assert Part("back", 9, "register").first_side == "right"
+
+
+def test_a_plan_that_does_not_settle_is_said_plainly(tmp_path, monkeypatch):
+    """A part that never comes out as long as the plan assumed: an error, in Danish."""
+    import shutil
+    from pathlib import Path
+
+    import pytest
+
+    from catalogue.build import build
+    from catalogue.errors import BuildFailed
+    from catalogue.layout import pages
+
+    root = Path(__file__).resolve().parent.parent
+    shutil.copy(root / "catalogue.yaml", tmp_path)
+    shutil.copytree(root / "entries", tmp_path / "entries")
+    found = iter(range(1, 100))  # every attempt finds the front matter a page longer
+    monkeypatch.setattr(pages, "sizes_found",
+                        lambda planned, lengths: {"front": next(found)})
+    with pytest.raises(BuildFailed, match="sidetallene faldt ikke på plads"):
+        build(tmp_path, say=lambda message: None, only={"download"})

@@ -36,11 +36,11 @@ def lay_out_editions(project: Project, editions: list[PdfEdition],
     laid out only to be measured (kept in the cache for the next build)."""
     stamp, base = created(project), parts.fingerprint(project.root)
     photos = {e.key: parts.photo_addresses(project, e) for e in editions}
-    _, noted = _noted_plan(project.root)
+    noted = _noted_plan(project.root)[1]
     sizes = _last_sizes(project, editions, noted)
     measured = _counted(project, editions, sizes, pool, stamp, base)
     made: dict[str, tuple] = {}  # cache address -> (Future of the job's results, index)
-    for _ in range(ATTEMPTS):
+    for _attempt in range(ATTEMPTS):
         assumed = {e.key: _assumed(sizes, e.key, editions) for e in editions}
         plans = {e.key: _plan(project, e, assumed[e.key]) for e in editions}
         keys = _submit(project, editions, plans, made, pool, stamp, photos, base)
@@ -98,8 +98,8 @@ def _submit(project: Project, editions: list[PdfEdition], plans: dict[str, Plan]
                                     photos[edition.key], base)
                 jobs.append((job, [(edition.key, index)]))
     for wanted in spreads.values():  # in page order, both editions together
-        places = {edition.key: (edition.key, index) for edition, _, index in wanted}
-        for job in parts.spread_jobs(project, [(e, p) for e, p, _ in wanted], numbers,
+        places = {edition.key: (edition.key, index) for edition, _part, index in wanted}
+        for job in parts.spread_jobs(project, [(e, p) for e, p, _index in wanted], numbers,
                                      stamp, photos, base):
             jobs.append((job, [places[output.edition.key] for output in job.written]))
     for job, places in jobs:
